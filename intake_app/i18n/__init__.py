@@ -1,0 +1,10 @@
+"""Translation helpers shared by every layer.
+
+Strings are *marked* at import time with :func:`N_` and *translated* at display time through a
+:class:`Catalog`, so switching language needs no restart and two windows can show two languages.
+This package imports neither Qt nor SQLAlchemy.
+"""
+
+from intake_app.i18n.catalog import N_, Catalog, available_locales, text_direction
+
+__all__ = ["N_", "Catalog", "available_locales", "text_direction"]

@@ -1,0 +1,387 @@
+"""The vault: one encrypted database per laptop folder, opened by an officer's passphrase.
+
+Layout of a vault folder::
+
+    keys.json            the data key, wrapped per officer (Argon2id + AES-GCM) and for recovery
+    vault.db (-wal -shm) SQLCipher 4 database, opened with the raw 256-bit data key
+    unlock_attempts.json failed-unlock counter for the growing delay (no names)
+    backups/             rotating encrypted copies, made when the vault closes
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from sqlalchemy import Engine, Row, delete, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DatabaseError
+
+from intake_app.storage import audit, backup, keys
+from intake_app.storage.audit import AuditAction, AuditProblem
+from intake_app.storage.database import DATABASE_NAME, integrity_problems, open_engine
+from intake_app.storage.errors import (
+    CaseNotFound,
+    VaultAlreadyExists,
+    VaultDamaged,
+    VaultLocked,
+    VaultNotFound,
+)
+from intake_app.storage.hlc import HybridLogicalClock
+from intake_app.storage.migrate import upgrade_to_head
+from intake_app.storage.models import Answer, Case, Change, Meta
+from intake_app.storage.records import AnswerKey, AnswerValue, CaseStatus, CaseSummary
+from intake_app.storage.throttle import UnlockThrottle
+
+KEYFILE_NAME = "keys.json"
+
+# Answers that the case list shows; copied onto the case row when saved.
+_LISTED_ANSWERS = {"bsn": "bsn", "v_number": "v_number", "target_group": "target_group"}
+_NAME_PARTS = ("given_names", "family_name")
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def vault_exists(folder: Path) -> bool:
+    return (folder / KEYFILE_NAME).is_file() and (folder / DATABASE_NAME).is_file()
+
+
+class Vault:
+    """An unlocked vault. Every write commits before it returns: what the UI shows as saved is saved."""
+
+    def __init__(self, folder: Path, engine: Engine, officer: str) -> None:
+        self.folder = folder
+        self.officer = officer
+        self._engine: Engine | None = engine
+        self._dirty = False
+        with engine.connect() as connection:
+            device_id = connection.execute(select(Meta.value).where(Meta.key == "device_id")).scalar_one()
+        self.device_id: str = device_id
+        self._clock = HybridLogicalClock(device_id)
+
+    # -- opening and closing -------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        folder: Path,
+        officer: str,
+        passphrase: str,
+        *,
+        recovery_public_key: X25519PublicKey | None = None,
+        kdf: keys.KdfParams | None = None,
+    ) -> Vault:
+        """Make a new vault; refuses a folder that already holds one."""
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if (folder / KEYFILE_NAME).exists() or (folder / DATABASE_NAME).exists():
+            raise VaultAlreadyExists()
+        data_key = keys.new_data_key()
+        keyfile = keys.KeyFile.create(data_key)
+        keyfile.add_officer(officer, passphrase, data_key, kdf)
+        if recovery_public_key is not None:
+            keyfile.set_recovery_key(recovery_public_key, data_key)
+        engine = open_engine(folder / DATABASE_NAME, data_key, create=True)
+        upgrade_to_head(engine)
+        with engine.begin() as connection:
+            connection.execute(insert(Meta).values(key="device_id", value=secrets.token_hex(8)))
+            connection.execute(insert(Meta).values(key="vault_id", value=str(keyfile.vault_id)))
+            audit.append(connection, keys.display_name(officer), AuditAction.CREATE_VAULT)
+        # The key file is written last: a vault without it is recognisably unfinished.
+        keyfile.save(folder / KEYFILE_NAME)
+        return cls(folder, engine, keys.display_name(officer))
+
+    @classmethod
+    def unlock(
+        cls, folder: Path, officer: str, passphrase: str, *, clock: Callable[[], float] = time.time
+    ) -> Vault:
+        """Open with an officer's passphrase.
+
+        Raises keys.InvalidCredentials (same for unknown officer and wrong passphrase),
+        throttle.TooManyAttempts (wait first), VaultNotFound, VaultDamaged.
+        """
+        if not vault_exists(folder):
+            raise VaultNotFound()
+        throttle = UnlockThrottle.for_vault(folder)
+        throttle.raise_if_waiting(clock())
+        keyfile = keys.KeyFile.load(folder / KEYFILE_NAME)
+        try:
+            data_key = keyfile.unlock(officer, passphrase)
+        except keys.InvalidCredentials:
+            throttle.record_failure(clock())
+            raise
+        throttle.record_success()
+        return cls._open(folder, data_key, keyfile.officer_name(officer), AuditAction.UNLOCK)
+
+    @classmethod
+    def recover(cls, folder: Path, private_key: X25519PrivateKey, officer: str) -> Vault:
+        """Open with the municipal recovery key, for an officer who forgot the passphrase."""
+        if not vault_exists(folder):
+            raise VaultNotFound()
+        data_key = keys.KeyFile.load(folder / KEYFILE_NAME).recover(private_key)
+        return cls._open(folder, data_key, officer, AuditAction.RECOVER)
+
+    @classmethod
+    def _open(cls, folder: Path, data_key: bytes, officer: str, action: AuditAction) -> Vault:
+        engine = open_engine(folder / DATABASE_NAME, data_key)
+        try:
+            upgrade_to_head(engine)
+            with engine.begin() as connection:
+                audit.append(connection, officer, action)
+            return cls(folder, engine, officer)
+        except DatabaseError as error:
+            # Pages read after the header (schema, audit head) fail their HMAC when altered.
+            engine.dispose()
+            raise VaultDamaged(f"open: {error.orig!s}") from error
+
+    @property
+    def is_open(self) -> bool:
+        return self._engine is not None
+
+    def close(self, *, make_backup: bool = True) -> None:
+        """Lock: audit, checkpoint, close every connection, then back up if anything changed."""
+        if self._engine is None:
+            return
+        engine = self._engine
+        with engine.begin() as connection:
+            audit.append(connection, self.officer, AuditAction.LOCK)
+        with engine.connect() as connection:
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        engine.dispose()
+        self._engine = None
+        if make_backup and self._dirty:
+            backup.make_backup(self.folder / DATABASE_NAME)
+
+    def _db(self) -> Engine:
+        if self._engine is None:
+            raise VaultLocked()
+        return self._engine
+
+    # -- key management --------------------------------------------------------------------------
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        keyfile = keys.KeyFile.load(self.folder / KEYFILE_NAME)
+        keyfile.change_passphrase(self.officer, old, new)
+        keyfile.save(self.folder / KEYFILE_NAME)
+        self.record(AuditAction.CHANGE_PASSPHRASE)
+
+    # -- cases and answers ---------------------------------------------------------------------
+
+    def create_case(self, *, client_language: str = "nl", is_demo: bool = False) -> str:
+        case_id = uuid.uuid4().hex
+        now = _now_iso()
+        with self._db().begin() as connection:
+            connection.execute(
+                insert(Case).values(
+                    id=case_id, created_at=now, updated_at=now, status=CaseStatus.NEW.value,
+                    client_language=client_language, display_name="", bsn="", v_number="",
+                    target_group="", next_deadline=None, last_question_id="", last_entry_id="",
+                    is_demo=int(is_demo),
+                )
+            )
+            audit.append(connection, self.officer, AuditAction.CREATE_CASE, case_id)
+        self._dirty = True
+        return case_id
+
+    def save_answer(self, case_id: str, key: AnswerKey, value: AnswerValue) -> str:
+        """Store one answer and queue it for sync, in one committed transaction. Returns its version."""
+        question_id, entry_id = key
+        version = str(self._clock.now())
+        value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        now = _now_iso()
+        with self._db().begin() as connection:
+            base_version = self._current_version(connection, case_id, key)
+            statement = sqlite_insert(Answer).values(
+                case_id=case_id, question_id=question_id, entry_id=entry_id, value_json=value_json,
+                version=version, updated_by=self.officer, updated_at=now,
+            )
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["case_id", "question_id", "entry_id"],
+                    set_={"value_json": value_json, "version": version,
+                          "updated_by": self.officer, "updated_at": now},
+                )
+            )
+            self._queue_change(connection, case_id, key, value_json, version, base_version)
+            self._touch_case(connection, case_id, now, key, value)
+            audit.append(connection, self.officer, AuditAction.EDIT, case_id, question_id)
+        self._dirty = True
+        return version
+
+    def clear_answer(self, case_id: str, key: AnswerKey) -> None:
+        """Remove an answer; the outbox gets a tombstone so other laptops remove it too."""
+        question_id, entry_id = key
+        version = str(self._clock.now())
+        now = _now_iso()
+        with self._db().begin() as connection:
+            base_version = self._current_version(connection, case_id, key)
+            if base_version is None:
+                return
+            connection.execute(
+                delete(Answer).where(Answer.case_id == case_id, Answer.question_id == question_id,
+                                     Answer.entry_id == entry_id)
+            )
+            self._queue_change(connection, case_id, key, None, version, base_version)
+            self._touch_case(connection, case_id, now, key, None)
+            audit.append(connection, self.officer, AuditAction.EDIT, case_id, question_id)
+        self._dirty = True
+
+    @staticmethod
+    def _current_version(connection: Any, case_id: str, key: AnswerKey) -> str | None:
+        exists = connection.execute(select(Case.id).where(Case.id == case_id)).scalar()
+        if exists is None:
+            raise CaseNotFound()
+        version: str | None = connection.execute(
+            select(Answer.version).where(
+                Answer.case_id == case_id, Answer.question_id == key[0], Answer.entry_id == key[1]
+            )
+        ).scalar()
+        return version
+
+    @staticmethod
+    def _queue_change(connection: Any, case_id: str, key: AnswerKey, value_json: str | None,
+                      version: str, base_version: str | None) -> None:
+        connection.execute(
+            insert(Change).values(
+                case_id=case_id, question_id=key[0], entry_id=key[1], value_json=value_json,
+                version=version, base_version=base_version, pushed=0,
+            )
+        )
+
+    def _touch_case(self, connection: Any, case_id: str, now: str, key: AnswerKey, value: AnswerValue) -> None:
+        values: dict[str, Any] = {"updated_at": now, "last_question_id": key[0], "last_entry_id": key[1]}
+        question_id = key[0]
+        if question_id in _LISTED_ANSWERS and key[1] == "":
+            values[_LISTED_ANSWERS[question_id]] = "" if value is None else str(value)
+        if question_id in _NAME_PARTS and key[1] == "":
+            parts = dict(
+                connection.execute(
+                    select(Answer.question_id, Answer.value_json).where(
+                        Answer.case_id == case_id, Answer.question_id.in_(_NAME_PARTS), Answer.entry_id == ""
+                    )
+                ).all()
+            )
+            values["display_name"] = " ".join(
+                str(json.loads(parts[p])) for p in _NAME_PARTS if p in parts
+            ).strip()
+        connection.execute(update(Case).where(Case.id == case_id).values(**values))
+        status = connection.execute(select(Case.status).where(Case.id == case_id)).scalar_one()
+        if status == CaseStatus.NEW.value:
+            connection.execute(
+                update(Case).where(Case.id == case_id).values(status=CaseStatus.INTAKE_IN_PROGRESS.value)
+            )
+
+    def answers(self, case_id: str) -> dict[AnswerKey, AnswerValue]:
+        with self._db().connect() as connection:
+            rows = connection.execute(
+                select(Answer.question_id, Answer.entry_id, Answer.value_json).where(Answer.case_id == case_id)
+            )
+            return {(q, e): json.loads(v) for q, e, v in rows}
+
+    def answer_versions(self, case_id: str) -> dict[AnswerKey, str]:
+        with self._db().connect() as connection:
+            rows = connection.execute(
+                select(Answer.question_id, Answer.entry_id, Answer.version).where(Answer.case_id == case_id)
+            )
+            return {(q, e): v for q, e, v in rows}
+
+    def set_position(self, case_id: str, key: AnswerKey) -> None:
+        """Remember where the officer is in the case, to resume there."""
+        with self._db().begin() as connection:
+            connection.execute(
+                update(Case).where(Case.id == case_id).values(last_question_id=key[0], last_entry_id=key[1])
+            )
+
+    def open_case(self, case_id: str) -> CaseSummary:
+        summary = self.case(case_id)
+        self.record(AuditAction.OPEN_CASE, case_id)
+        return summary
+
+    def case(self, case_id: str) -> CaseSummary:
+        with self._db().connect() as connection:
+            row = connection.execute(select(Case.__table__).where(Case.id == case_id)).first()
+            if row is None:
+                raise CaseNotFound()
+            return _summary(row)
+
+    def list_cases(self) -> list[CaseSummary]:
+        with self._db().connect() as connection:
+            rows = connection.execute(select(Case.__table__).order_by(Case.updated_at.desc()))
+            return [_summary(row) for row in rows]
+
+    def set_case_fields(
+        self, case_id: str, *, status: CaseStatus | None = None, client_language: str | None = None,
+        next_deadline: date | None = None,
+    ) -> None:
+        values: dict[str, Any] = {}
+        if status is not None:
+            values["status"] = status.value
+        if client_language is not None:
+            values["client_language"] = client_language
+        if next_deadline is not None:
+            values["next_deadline"] = next_deadline
+        if not values:
+            return
+        with self._db().begin() as connection:
+            result = connection.execute(update(Case).where(Case.id == case_id).values(**values))
+            if result.rowcount == 0:
+                raise CaseNotFound()
+            audit.append(connection, self.officer, AuditAction.EDIT, case_id, ",".join(sorted(values)))
+        self._dirty = True
+
+    def pending_changes(self) -> int:
+        with self._db().connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM changes WHERE pushed = 0")).scalar_one())
+
+    # -- audit and integrity -------------------------------------------------------------------
+
+    def record(self, action: AuditAction, case_id: str = "", detail: str = "") -> None:
+        with self._db().begin() as connection:
+            audit.append(connection, self.officer, action, case_id, detail)
+        self._dirty = True
+
+    def verify_audit(self) -> list[AuditProblem]:
+        return audit.verify(self._db())
+
+    def audit_entries(self, limit: int = 200) -> list[audit.AuditRecord]:
+        return audit.entries(self._db(), limit)
+
+    def integrity_problems(self) -> list[str]:
+        return integrity_problems(self._db())
+
+    @property
+    def engine(self) -> Engine:
+        """For storage-internal tools and tests only; the UI goes through services."""
+        return self._db()
+
+
+def _summary(row: Row[Any]) -> CaseSummary:
+    return CaseSummary(
+        id=row.id, display_name=row.display_name, bsn=row.bsn, v_number=row.v_number,
+        status=CaseStatus(row.status), target_group=row.target_group,
+        client_language=row.client_language, next_deadline=row.next_deadline,
+        updated_at=row.updated_at, last_question_id=row.last_question_id,
+        last_entry_id=row.last_entry_id, is_demo=bool(row.is_demo),
+    )
+
+
+def open_with_data_key(folder: Path, data_key: bytes, officer: str) -> Vault:
+    """For trusted tools (the crash tests' writer, recovery): skip the passphrase step."""
+    return Vault._open(folder, data_key, officer, AuditAction.UNLOCK)
+
+
+def remove_vault_files(folder: Path) -> None:
+    """Delete a throwaway (demo) vault's files."""
+    for name in os.listdir(folder):
+        path = folder / name
+        if path.is_file():
+            path.unlink()

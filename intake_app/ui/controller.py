@@ -1,0 +1,217 @@
+"""Wires the main window to a vault session: first run, unlock, lock, auto-lock, new cases.
+
+The services (and with them SQLAlchemy and SQLCipher) are imported lazily: the lock screen paints
+first, and :meth:`SessionController.preload` loads the storage stack while the officer types.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from intake_app.i18n import N_, Catalog
+from intake_app.services.paths import vault_files_present
+from intake_app.ui.idle import IdleWatcher
+from intake_app.ui.main_window import MainWindow, Screen
+from intake_app.ui.worker import run_in_background
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOCK_AFTER_MS = 5 * 60 * 1000
+RESTORED = N_("De reservekopie is teruggezet. Ontgrendel de kluis opnieuw.")
+
+
+class SessionController(QObject):
+    unlocked = Signal()
+    locked = Signal()
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self, window: MainWindow, catalog: Catalog, vault_folder: Path, *,
+        lock_after_ms: int = DEFAULT_LOCK_AFTER_MS,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.catalog = catalog
+        self.vault_folder = vault_folder
+        self.session: Any = None  # services.vault_service.VaultSession while unlocked
+        # Where the officer was when the vault locked: ids only, never personal data.
+        self._resume_case = ""
+        self._resume_screen = Screen.WORKSPACE
+        self._busy = False
+        self.idle = IdleWatcher(lock_after_ms, self)
+        self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+
+        window.new_case_requested.connect(self.new_case)
+        window.lock_requested.connect(self.lock)
+        window.closing.connect(self.shutdown)
+        window.lock_screen.unlock_requested.connect(self.unlock)
+        window.lock_screen.restore_backup_requested.connect(self.restore_backup)
+        window.first_run.create_requested.connect(self.create_vault)
+        window.workspace.case_activated.connect(self.open_case)
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if vault_files_present(self.vault_folder):
+            self.window.show_screen(Screen.LOCK)
+            self.window.lock_screen.prepare()
+        else:
+            self.window.show_screen(Screen.FIRST_RUN)
+            self.window.first_run.name_edit.setFocus()
+
+    def preload(self) -> None:
+        """Import the storage stack off the GUI thread while the officer types."""
+        run_in_background(self._services, self._on_services_loaded, self._on_background_error, self)
+
+    @staticmethod
+    def _services() -> ModuleType:
+        return importlib.import_module("intake_app.services.vault_service")
+
+    def _on_services_loaded(self, services: ModuleType) -> None:
+        self.window.first_run.set_judge(
+            lambda passphrase, name: services.check_passphrase(passphrase, officer_name=name)
+        )
+
+    # -- first run and unlock ------------------------------------------------------------------
+
+    def create_vault(self, officer: str, passphrase: str) -> None:
+        services = self._services()
+        self._set_busy(True)
+        self.window.first_run.set_busy(True)
+        run_in_background(
+            lambda: services.create_vault(self.vault_folder, officer, passphrase),
+            self._on_unlocked,
+            self._on_create_failed,
+            self,
+        )
+
+    def _on_create_failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        self.window.first_run.set_busy(False)
+        self.window.first_run.show_message(self._report(error).msgid)
+
+    def unlock(self, officer: str, passphrase: str) -> None:
+        if self._busy:
+            return
+        services = self._services()
+        self._set_busy(True)
+        self.window.lock_screen.set_busy(True)
+        run_in_background(
+            lambda: services.unlock_vault(self.vault_folder, officer, passphrase),
+            self._on_unlocked,
+            self._on_unlock_failed,
+            self,
+        )
+
+    def _on_unlocked(self, session: Any) -> None:
+        self._set_busy(False)
+        self.session = session
+        self.window.lock_screen.prepare()  # forget the typed passphrase
+        self.window.officer_label.setText(session.officer)
+        self.refresh_cases(select_case=self._resume_case)
+        self.window.show_screen(self._resume_screen)
+        self.idle.start()
+        log.info("vault unlocked")
+        self.unlocked.emit()
+
+    def _on_unlock_failed(self, error: BaseException) -> None:
+        from intake_app.services.errors import ErrorKind
+
+        self._set_busy(False)
+        screen = self.window.lock_screen
+        screen.set_busy(False)
+        screen.passphrase_edit.clear()
+        report = self._report(error)
+        if report.kind is ErrorKind.WAIT:
+            screen.show_wait(report.seconds)
+        elif report.kind is ErrorKind.DAMAGED:
+            has_backup = bool(self._services().list_backups(self.vault_folder))
+            screen.show_damaged(report.msgid, has_backup)
+        else:
+            screen.show_message(report.msgid, **report.params)
+        screen.passphrase_edit.setFocus()
+
+    def restore_backup(self) -> None:
+        from intake_app.ui.dialogs import confirm_restore
+
+        if not confirm_restore(self.window, self.catalog):
+            return
+        try:
+            self._services().restore_newest_backup(self.vault_folder)
+        except Exception as error:
+            self.window.lock_screen.show_message(self._report(error).msgid)
+            return
+        self.window.lock_screen.restore_button.hide()
+        self.window.lock_screen.show_message(RESTORED)
+        self.window.lock_screen.prepare()
+
+    # -- locking -----------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Close the database and clear every widget that showed personal data."""
+        if self.session is None:
+            return
+        self._resume_screen = self.window.current_screen()
+        self._resume_case = self.window.workspace.selected_case()
+        self.idle.stop()
+        self.window.workspace.clear()
+        self.window.show_screen(Screen.LOCK)
+        session, self.session = self.session, None
+        try:
+            session.lock()
+        except Exception as error:  # the data is committed already; a failed backup is reported
+            log.error("lock: %s", type(error).__name__)
+        self.window.lock_screen.prepare(officer=session.officer)
+        log.info("vault locked")
+        self.locked.emit()
+
+    def shutdown(self) -> None:
+        self.lock()
+
+    # -- cases ---------------------------------------------------------------------------------
+
+    def refresh_cases(self, select_case: str = "") -> None:
+        if self.session is None:
+            return
+        self.window.workspace.set_cases(self.session.list_cases(), select_case=select_case)
+
+    def new_case(self) -> None:
+        if self.session is None:
+            return
+        case_id = self.session.create_case()
+        self.refresh_cases(select_case=case_id)
+        self.open_case(case_id)
+
+    def open_case(self, case_id: str) -> None:
+        if self.session is None:
+            return
+        self.session.open_case(case_id)
+        self._resume_case = case_id
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy_changed.emit(busy)
+
+    @staticmethod
+    def _report(error: BaseException) -> Any:
+        from intake_app.services.errors import describe_error
+
+        report = describe_error(error)
+        log.warning("operation failed: %s", type(error).__name__)
+        return report
+
+    def _on_background_error(self, error: BaseException) -> None:
+        log.error("background task failed: %s", type(error).__name__)
+

@@ -1,0 +1,112 @@
+"""The main window: one stack of screens (first run, lock, workspace) and the menus."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+
+from intake_app.i18n import N_, Catalog
+from intake_app.ui.about import show_about
+from intake_app.ui.first_run import FirstRunScreen
+from intake_app.ui.lock_screen import LockScreen
+from intake_app.ui.workspace import Workspace
+
+APP_TITLE = N_("intake_app — brede intake")
+DEMO_TITLE = N_("DEMO — fictieve dossiers")
+MENU_FILE = N_("&Bestand")
+MENU_HELP = N_("&Help")
+NEW_CASE = N_("&Nieuwe intake")
+LOCK = N_("&Vergrendelen")
+QUIT = N_("&Afsluiten")
+ABOUT = N_("&Over intake_app")
+SAVED = N_("Opgeslagen")
+
+
+class Screen(Enum):
+    FIRST_RUN = "first_run"
+    LOCK = "lock"
+    WORKSPACE = "workspace"
+
+
+class MainWindow(QMainWindow):
+    new_case_requested = Signal()
+    lock_requested = Signal()
+    closing = Signal()
+
+    def __init__(self, catalog: Catalog, *, demo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._catalog = catalog
+        self._demo = demo
+        self.stack = QStackedWidget()
+        self.first_run = FirstRunScreen(catalog)
+        self.lock_screen = LockScreen(catalog)
+        self.workspace = Workspace(catalog)
+        self._screens = {
+            Screen.FIRST_RUN: self.first_run,
+            Screen.LOCK: self.lock_screen,
+            Screen.WORKSPACE: self.workspace,
+        }
+        for widget in self._screens.values():
+            self.stack.addWidget(widget)
+        self.setCentralWidget(self.stack)
+
+        self.new_case_action = QAction(self, shortcut=QKeySequence.StandardKey.New)
+        self.new_case_action.triggered.connect(self.new_case_requested)
+        self.lock_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_requested)
+        self.quit_action = QAction(self, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(lambda: show_about(self, self._catalog))
+        self._file_menu = self.menuBar().addMenu("")
+        self._file_menu.addActions([self.new_case_action, self.lock_action])
+        self._file_menu.addSeparator()
+        self._file_menu.addAction(self.quit_action)
+        self._help_menu = self.menuBar().addMenu("")
+        self._help_menu.addAction(self.about_action)
+        self.officer_label = QLabel(objectName="officerLabel")
+        self.statusBar().addPermanentWidget(self.officer_label)
+        if demo:
+            self.demo_label = QLabel(objectName="demoBanner")
+            self.demo_label.setStyleSheet("background:#b45309;color:white;padding:2px 8px;font-weight:bold")
+            self.statusBar().addWidget(self.demo_label)
+        self.resize(1366, 768)
+        self.retranslate(catalog)
+        self.show_screen(Screen.LOCK)
+
+    def retranslate(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        _ = catalog.gettext
+        title = _(APP_TITLE)
+        if self._demo:
+            title = f"{_(DEMO_TITLE)} — {title}"
+            self.demo_label.setText(_(DEMO_TITLE))
+        self.setWindowTitle(title)
+        self._file_menu.setTitle(_(MENU_FILE))
+        self._help_menu.setTitle(_(MENU_HELP))
+        self.new_case_action.setText(_(NEW_CASE))
+        self.lock_action.setText(_(LOCK))
+        self.quit_action.setText(_(QUIT))
+        self.about_action.setText(_(ABOUT))
+        for screen in (self.first_run, self.lock_screen, self.workspace):
+            screen.retranslate(catalog)
+
+    def show_screen(self, screen: Screen) -> None:
+        self.stack.setCurrentWidget(self._screens[screen])
+        unlocked = screen is Screen.WORKSPACE
+        self.new_case_action.setEnabled(unlocked)
+        self.lock_action.setEnabled(unlocked)
+        if not unlocked:
+            self.officer_label.clear()
+
+    def current_screen(self) -> Screen:
+        current = self.stack.currentWidget()
+        return next(s for s, w in self._screens.items() if w is current)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()  # the controller locks (and backs up) before the window goes
+        super().closeEvent(event)
