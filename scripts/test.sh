@@ -8,5 +8,5 @@ echo "== ruff";          .venv/bin/ruff check .
 echo "== mypy";          .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports
 echo "== pytest"
-# Tests run in random order (pytest-randomly); a fixed seed reproduces an order: -p randomly -p "randomly_seed=N".
+# Tests run in random order (pytest-randomly); `./scripts/test.sh --randomly-seed=N` repeats one.
 .venv/bin/python -m pytest "$@"
