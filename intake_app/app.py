@@ -48,10 +48,12 @@ def run_gui(args: argparse.Namespace) -> int:
     from intake_app.services import paths
     from intake_app.ui.controller import SessionController
     from intake_app.ui.main_window import MainWindow
+    from intake_app.ui.style import apply_style
 
     logging_setup.configure(paths.log_folder())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("intake_app")
+    apply_style(app)
     catalog = Catalog("nl")
     folder = args.vault or paths.default_vault_folder()
     demo = None

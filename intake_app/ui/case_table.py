@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -25,6 +25,14 @@ TARGET_GROUP_LABELS = {
     "overige_migrant": N_("overige migrant"),
 }
 NO_NAME = N_("(nog geen naam)")
+# The widest text each column can show (column index -> candidates), to size columns without rows.
+COLUMN_SAMPLES: dict[int, tuple[str, ...]] = {
+    1: ("••••••000",),
+    2: tuple(TARGET_GROUP_LABELS.values()),
+    3: tuple(STATUS_LABELS.values()),
+    4: ("00-00-0000",),
+    5: ("00-00-0000 00:00",),
+}
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -39,6 +47,13 @@ class CaseRow(Protocol):
 
     @property
     def status(self) -> Any: ...
+
+
+def _local_time(iso_utc: str) -> str:
+    try:
+        return datetime.fromisoformat(iso_utc).astimezone().strftime("%d-%m-%Y %H:%M")
+    except ValueError:
+        return ""
 
 
 def mask_bsn(bsn: str) -> str:
@@ -101,4 +116,4 @@ class CaseTableModel(QAbstractTableModel):
             return _(STATUS_LABELS.get(status, status))
         if column == 4:
             return row.next_deadline.strftime("%d-%m-%Y") if row.next_deadline else ""
-        return row.updated_at[:16].replace("T", " ")
+        return _local_time(row.updated_at)

@@ -138,6 +138,8 @@ class FirstRunScreen(QWidget):
             self.advice.setText("")
         else:
             self.strength.setValue(verdict.score)
+            colour = "#15803d" if verdict.acceptable else "#b45309" if verdict.score >= 2 else "#b91c1c"
+            self.strength.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
             lines = [_(verdict.message).format(**verdict.params), *(_(a) for a in verdict.advice)]
             self.advice.setText("\n".join(lines))
         self.message.setText(_(self._message) if self._message else "")

@@ -22,7 +22,7 @@ NEW_CASE = N_("&Nieuwe intake")
 LOCK = N_("&Vergrendelen")
 QUIT = N_("&Afsluiten")
 ABOUT = N_("&Over intake_app")
-SAVED = N_("Opgeslagen")
+TOOLBAR = N_("Werkbalk")
 
 
 class Screen(Enum):
@@ -66,6 +66,10 @@ class MainWindow(QMainWindow):
         self._file_menu.addActions([self.new_case_action, self.lock_action])
         self._file_menu.addSeparator()
         self._file_menu.addAction(self.quit_action)
+        self.toolbar = self.addToolBar("")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.addActions([self.new_case_action, self.lock_action])
         self._help_menu = self.menuBar().addMenu("")
         self._help_menu.addAction(self.about_action)
         self.officer_label = QLabel(objectName="officerLabel")
@@ -87,6 +91,7 @@ class MainWindow(QMainWindow):
             self.demo_label.setText(_(DEMO_TITLE))
         self.setWindowTitle(title)
         self._file_menu.setTitle(_(MENU_FILE))
+        self.toolbar.setWindowTitle(_(TOOLBAR))
         self._help_menu.setTitle(_(MENU_HELP))
         self.new_case_action.setText(_(NEW_CASE))
         self.lock_action.setText(_(LOCK))
@@ -100,6 +105,7 @@ class MainWindow(QMainWindow):
         unlocked = screen is Screen.WORKSPACE
         self.new_case_action.setEnabled(unlocked)
         self.lock_action.setEnabled(unlocked)
+        self.toolbar.setVisible(unlocked)
         if not unlocked:
             self.officer_label.clear()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from intake_app.i18n import N_, Catalog
-from intake_app.ui.case_table import CaseRow, CaseTableModel
+from intake_app.ui.case_table import COLUMN_SAMPLES, CaseRow, CaseTableModel
 
 TITLE = N_("Dossiers")
 EMPTY = N_("Nog geen dossiers. Kies ‘Nieuwe intake’ (Ctrl+N) om te beginnen.")
@@ -47,7 +47,18 @@ class Workspace(QWidget):
         self.title.setText(catalog.gettext(TITLE))
         self.empty_hint.setText(catalog.gettext(EMPTY))
         self.model.set_catalog(catalog)
+        self._size_columns()
         self._update_summary()
+
+    def _size_columns(self) -> None:
+        # Widths from the longest label a column can show, not from the rows: measuring
+        # thousands of rows (ResizeToContents) would make the list slow to appear.
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        for column in range(1, self.model.columnCount()):
+            samples = [str(self.model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))]
+            samples += [self._catalog.gettext(text) for text in COLUMN_SAMPLES.get(column, ())]
+            header.resizeSection(column, max(metrics.horizontalAdvance(t) for t in samples) + 28)
 
     def set_cases(self, rows: Sequence[CaseRow], select_case: str = "") -> None:
         self.model.set_rows(rows)

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from support import OFFICER, PASSPHRASE
-from ui_support import Shell, make_shell
 
 from intake_app.services.vault_service import create_vault
 from intake_app.storage.keys import KdfParams
+
+from support import OFFICER, PASSPHRASE
+from ui_support import Shell, make_shell
 
 
 @pytest.fixture

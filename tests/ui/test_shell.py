@@ -7,12 +7,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
-from support import OFFICER, PASSPHRASE
-from ui_support import Shell, make_shell
 
 from intake_app import __version__
 from intake_app.services.paths import vault_files_present
 from intake_app.ui.main_window import Screen
+
+from support import OFFICER, PASSPHRASE
+from ui_support import Shell, make_shell
 
 
 def _unlock(qtbot: QtBot, shell: Shell, name: str = OFFICER, passphrase: str = PASSPHRASE) -> None:
@@ -147,3 +148,15 @@ def test_damaged_vault_offers_the_backup_and_restores_it(qtbot: QtBot, shell: Sh
     _unlock(qtbot, shell)
     qtbot.waitUntil(lambda: window.current_screen() is Screen.WORKSPACE, timeout=10_000)
     assert window.workspace.model.rowCount() == 3
+
+
+def test_repeated_wrong_passphrases_show_a_countdown(qtbot: QtBot, shell: Shell) -> None:
+    screen = shell.window.lock_screen
+    for attempt in range(4):
+        _unlock(qtbot, shell, passphrase=f"fout {attempt}")
+        qtbot.waitUntil(lambda: "klopt niet" in screen.message.text(), timeout=10_000)
+        screen.show_message("")
+    _unlock(qtbot, shell)  # even the right passphrase must wait now
+    qtbot.waitUntil(lambda: "Probeer het over" in screen.message.text(), timeout=10_000)
+    assert not screen.unlock_button.isEnabled()
+    assert shell.window.current_screen() is Screen.LOCK
