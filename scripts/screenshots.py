@@ -13,13 +13,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("INTAKE_APP_HOME", tempfile.mkdtemp(prefix="intake-shots-"))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from intake_app.i18n import Catalog  # noqa: E402
-from intake_app.services.demo import DemoVault  # noqa: E402
-from intake_app.ui.controller import SessionController  # noqa: E402
-from intake_app.ui.main_window import MainWindow, Screen  # noqa: E402
-from intake_app.ui.style import apply_style  # noqa: E402
+from intake_app.i18n import Catalog
+from intake_app.services.demo import DemoVault
+from intake_app.ui.controller import SessionController
+from intake_app.ui.main_window import MainWindow, Screen
+from intake_app.ui.style import apply_style
 
 
 def wait_until(app: QApplication, condition: object, timeout_s: float = 20) -> None:

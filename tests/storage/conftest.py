@@ -4,10 +4,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import OFFICER, PASSPHRASE
 
 from intake_app.storage.keys import KdfParams
 from intake_app.storage.vault import Vault
+
+from support import OFFICER, PASSPHRASE
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from support import OFFICER, PASSPHRASE
 
 from intake_app.storage import keys
 from intake_app.storage.backup import list_backups
@@ -22,6 +21,8 @@ from intake_app.storage.keys import InvalidCredentials, KdfParams
 from intake_app.storage.records import CaseStatus
 from intake_app.storage.throttle import TooManyAttempts
 from intake_app.storage.vault import Vault
+
+from support import OFFICER, PASSPHRASE
 
 
 def _reopen(folder: Path) -> Vault:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from intake_app import logging_setup
 from intake_app.ui.main_window import Screen
+
 from support import OFFICER, PASSPHRASE
 from ui_support import make_shell
 
