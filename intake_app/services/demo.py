@@ -27,7 +27,7 @@ _FAMILY = ["Haddad", "Tesfamariam", "Rahimi", "Ahmadi", "Karimi", "Mohammed", "G
            "Abdullahi", "Dubois", "Laurent", "Sultani", "Osman", "Kaya", "Haile", "Mansour", "Said",
            "Ali", "Jama", "Noori", "Tekle"]
 _LANGUAGES = ["ar", "ti", "fa", "fa_AF", "ps", "so", "tr", "en", "fr", "es", "ku", "ckb"]
-_GROUPS = ["asielstatushouder"] * 3 + ["gezinsmigrant", "overige_migrant"]
+_GROUPS = ["asylum_permit_holder"] * 3 + ["family_migrant", "other_migrant"]
 
 
 def fictitious_bsn(rng: random.Random) -> str:

@@ -20,9 +20,9 @@ STATUS_LABELS = {
     "gesloten": N_("gesloten"),
 }
 TARGET_GROUP_LABELS = {
-    "asielstatushouder": N_("asielstatushouder"),
-    "gezinsmigrant": N_("gezinsmigrant"),
-    "overige_migrant": N_("overige migrant"),
+    "asylum_permit_holder": N_("asielstatushouder"),
+    "family_migrant": N_("gezinsmigrant"),
+    "other_migrant": N_("overige migrant"),
 }
 NO_NAME = N_("(nog geen naam)")
 # The widest text each column can show (column index -> candidates), to size columns without rows.
