@@ -13,7 +13,7 @@ SOURCE_LOCALE = "nl"
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     """Mark a string for extraction without translating it (translate at display time)."""
     return message
 

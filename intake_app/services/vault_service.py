@@ -72,6 +72,9 @@ class VaultSession:
     def clear_answer(self, case_id: str, key: AnswerKey) -> None:
         self._vault.clear_answer(case_id, key)
 
+    def apply_changes(self, case_id: str, changes: list[tuple[AnswerKey, AnswerValue | None]]) -> list[str]:
+        return self._vault.apply_changes(case_id, changes)
+
     def set_position(self, case_id: str, key: AnswerKey) -> None:
         self._vault.set_position(case_id, key)
 

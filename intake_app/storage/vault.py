@@ -15,7 +15,7 @@ import os
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -194,46 +194,53 @@ class Vault:
 
     def save_answer(self, case_id: str, key: AnswerKey, value: AnswerValue) -> str:
         """Store one answer and queue it for sync, in one committed transaction. Returns its version."""
-        question_id, entry_id = key
-        version = str(self._clock.now())
-        value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        now = _now_iso()
-        with self._db().begin() as connection:
-            base_version = self._current_version(connection, case_id, key)
-            statement = sqlite_insert(Answer).values(
-                case_id=case_id, question_id=question_id, entry_id=entry_id, value_json=value_json,
-                version=version, updated_by=self.officer, updated_at=now,
-            )
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["case_id", "question_id", "entry_id"],
-                    set_={"value_json": value_json, "version": version,
-                          "updated_by": self.officer, "updated_at": now},
-                )
-            )
-            self._queue_change(connection, case_id, key, value_json, version, base_version)
-            self._touch_case(connection, case_id, now, key, value)
-            audit.append(connection, self.officer, AuditAction.EDIT, case_id, question_id)
-        self._dirty = True
-        return version
+        return self.apply_changes(case_id, [(key, value)])[0]
 
     def clear_answer(self, case_id: str, key: AnswerKey) -> None:
         """Remove an answer; the outbox gets a tombstone so other laptops remove it too."""
-        question_id, entry_id = key
-        version = str(self._clock.now())
+        self.apply_changes(case_id, [(key, None)])
+
+    def apply_changes(self, case_id: str, changes: Sequence[tuple[AnswerKey, AnswerValue | None]]) -> list[str]:
+        """Several answers at once, all or nothing (e.g. removing a repeat entry and its answers).
+
+        ``None`` removes an answer. Returns the new version of each change, in order.
+        """
+        versions: list[str] = []
         now = _now_iso()
         with self._db().begin() as connection:
-            base_version = self._current_version(connection, case_id, key)
-            if base_version is None:
-                return
-            connection.execute(
-                delete(Answer).where(Answer.case_id == case_id, Answer.question_id == question_id,
-                                     Answer.entry_id == entry_id)
-            )
-            self._queue_change(connection, case_id, key, None, version, base_version)
-            self._touch_case(connection, case_id, now, key, None)
-            audit.append(connection, self.officer, AuditAction.EDIT, case_id, question_id)
+            for key, value in changes:
+                question_id, entry_id = key
+                version = str(self._clock.now())
+                versions.append(version)
+                base_version = self._current_version(connection, case_id, key)
+                if value is None:
+                    if base_version is None:
+                        continue
+                    connection.execute(
+                        delete(Answer).where(Answer.case_id == case_id, Answer.question_id == question_id,
+                                             Answer.entry_id == entry_id)
+                    )
+                    self._queue_change(connection, case_id, key, None, version, base_version)
+                else:
+                    value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                    statement = sqlite_insert(Answer).values(
+                        case_id=case_id, question_id=question_id, entry_id=entry_id, value_json=value_json,
+                        version=version, updated_by=self.officer, updated_at=now,
+                    )
+                    connection.execute(
+                        statement.on_conflict_do_update(
+                            index_elements=["case_id", "question_id", "entry_id"],
+                            set_={"value_json": value_json, "version": version,
+                                  "updated_by": self.officer, "updated_at": now},
+                        )
+                    )
+                    self._queue_change(connection, case_id, key, value_json, version, base_version)
+                self._touch_case(connection, case_id, now, key, value)
+            if changes:
+                detail = ",".join(sorted({key[0] for key, _ in changes}))[:200]
+                audit.append(connection, self.officer, AuditAction.EDIT, case_id, detail)
         self._dirty = True
+        return versions
 
     @staticmethod
     def _current_version(connection: Any, case_id: str, key: AnswerKey) -> str | None:
