@@ -62,6 +62,16 @@ def main() -> None:
     window.workspace.table.selectRow(0)
     app.processEvents()
     window.grab().save(str(out / "03-dossiers.png"))
+    controller.open_case(window.workspace.selected_case())
+    wait_until(app, lambda: window.current_screen() is Screen.INTAKE)
+    intake = controller.intake
+    assert intake is not None
+    for number, domain in enumerate(intake.form.domains, start=1):
+        if not intake.interview.is_domain_relevant(domain.id):
+            continue
+        intake.show_domain(domain.id)
+        app.processEvents()
+        window.grab().save(str(out / f"04-intake-{number:02d}-{domain.id}.png"))
     controller.shutdown()
     demo.remove()
     print(f"screenshots in {out}/")

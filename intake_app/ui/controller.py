@@ -15,9 +15,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
+from intake_app.forms import AnswerKey, load_intake_form
 from intake_app.i18n import N_, Catalog
 from intake_app.services.paths import vault_files_present
+from intake_app.ui.case_table import NO_NAME
 from intake_app.ui.idle import IdleWatcher
+from intake_app.ui.intake.controller import IntakeController
+from intake_app.ui.intake.missing_dialog import MissingDialog
 from intake_app.ui.main_window import MainWindow, Screen
 from intake_app.ui.worker import run_in_background
 
@@ -28,6 +32,7 @@ RESTORED = N_("De reservekopie is teruggezet. Ontgrendel de kluis opnieuw.")
 
 
 class SessionController(QObject):
+    case_opened = Signal(str)
     unlocked = Signal()
     locked = Signal()
     busy_changed = Signal(bool)
@@ -58,6 +63,8 @@ class SessionController(QObject):
         window.lock_screen.restore_backup_requested.connect(self.restore_backup)
         window.first_run.create_requested.connect(self.create_vault)
         window.workspace.case_activated.connect(self.open_case)
+        window.wizard.missing_requested.connect(self.show_missing)
+        self.intake: IntakeController | None = None
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -75,7 +82,9 @@ class SessionController(QObject):
 
     @staticmethod
     def _services() -> ModuleType:
-        return importlib.import_module("intake_app.services.vault_service")
+        module = importlib.import_module("intake_app.services.vault_service")
+        load_intake_form()  # parsed and checked once per process; cached afterwards
+        return module
 
     def _on_services_loaded(self, services: ModuleType) -> None:
         self.window.first_run.set_judge(
@@ -119,7 +128,10 @@ class SessionController(QObject):
         self.window.lock_screen.prepare()  # forget the typed passphrase
         self.window.officer_label.setText(session.officer)
         self.refresh_cases(select_case=self._resume_case)
-        self.window.show_screen(self._resume_screen)
+        if self._resume_screen is Screen.INTAKE and self._resume_case:
+            self.open_case(self._resume_case)
+        else:
+            self.window.show_screen(Screen.WORKSPACE)
         self.idle.start()
         log.info("vault unlocked")
         self.unlocked.emit()
@@ -162,7 +174,12 @@ class SessionController(QObject):
         if self.session is None:
             return
         self._resume_screen = self.window.current_screen()
-        self._resume_case = self.window.workspace.selected_case()
+        if self.intake is not None:
+            self._resume_case = self.intake.case_id
+            self.intake.detach()
+            self.intake = None
+        else:
+            self._resume_case = self.window.workspace.selected_case()
         self.idle.stop()
         self.window.workspace.clear()
         self.window.show_screen(Screen.LOCK)
@@ -193,10 +210,52 @@ class SessionController(QObject):
         self.open_case(case_id)
 
     def open_case(self, case_id: str) -> None:
+        """Open the intake wizard on a case, resuming at the last question the officer was on."""
         if self.session is None:
             return
-        self.session.open_case(case_id)
+        if self.intake is not None:
+            self.intake.detach()
+        summary = self.session.open_case(case_id)
+        self.intake = IntakeController(
+            self.window.wizard, self.session, load_intake_form(), case_id, self.catalog, self
+        )
+        self.intake.closed.connect(self.close_case)
+        self.intake.finish_requested.connect(self.finish_intake)
+        resume = AnswerKey(summary.last_question_id, summary.last_entry_id) if summary.last_question_id else None
+        title = summary.display_name or self.catalog.gettext(NO_NAME)
+        self.window.show_screen(Screen.INTAKE)
+        self.intake.open(title, resume)
         self._resume_case = case_id
+        self.case_opened.emit(case_id)
+
+    def close_case(self) -> None:
+        if self.intake is None:
+            return
+        case_id = self.intake.case_id
+        self.intake.detach()
+        self.intake = None
+        self.refresh_cases(select_case=case_id)
+        self.window.show_screen(Screen.WORKSPACE)
+
+    def show_missing(self) -> None:
+        if self.intake is None:
+            return
+        dialog = MissingDialog(self.intake.form, self.intake.missing(), self.catalog, self.window)
+        if dialog.exec() and dialog.chosen is not None:
+            key = dialog.chosen
+            self.intake.show_domain(self.intake.form.domain_of(key.question_id).id, focus=key)
+
+    def finish_intake(self) -> None:
+        """Mark the intake complete when nothing required is missing; otherwise show what is."""
+        if self.intake is None:
+            return
+        if self.intake.missing():
+            self.show_missing()
+            return
+        from intake_app.services.vault_service import CaseStatus
+
+        self.session.set_case_fields(self.intake.case_id, status=CaseStatus.DRAFT_PIP)
+        self.close_case()
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 from intake_app.i18n import N_, Catalog
 from intake_app.ui.about import show_about
 from intake_app.ui.first_run import FirstRunScreen
+from intake_app.ui.intake.wizard import IntakeWizard
 from intake_app.ui.lock_screen import LockScreen
 from intake_app.ui.workspace import Workspace
 
@@ -29,6 +30,7 @@ class Screen(Enum):
     FIRST_RUN = "first_run"
     LOCK = "lock"
     WORKSPACE = "workspace"
+    INTAKE = "intake"
 
 
 class MainWindow(QMainWindow):
@@ -45,10 +47,12 @@ class MainWindow(QMainWindow):
         self.first_run = FirstRunScreen(catalog)
         self.lock_screen = LockScreen(catalog)
         self.workspace = Workspace(catalog)
+        self.wizard = IntakeWizard(catalog)
         self._screens = {
             Screen.FIRST_RUN: self.first_run,
             Screen.LOCK: self.lock_screen,
             Screen.WORKSPACE: self.workspace,
+            Screen.INTAKE: self.wizard,
         }
         for widget in self._screens.values():
             self.stack.addWidget(widget)
@@ -97,12 +101,12 @@ class MainWindow(QMainWindow):
         self.lock_action.setText(_(LOCK))
         self.quit_action.setText(_(QUIT))
         self.about_action.setText(_(ABOUT))
-        for screen in (self.first_run, self.lock_screen, self.workspace):
+        for screen in (self.first_run, self.lock_screen, self.workspace, self.wizard):
             screen.retranslate(catalog)
 
     def show_screen(self, screen: Screen) -> None:
         self.stack.setCurrentWidget(self._screens[screen])
-        unlocked = screen is Screen.WORKSPACE
+        unlocked = screen in (Screen.WORKSPACE, Screen.INTAKE)
         self.new_case_action.setEnabled(unlocked)
         self.lock_action.setEnabled(unlocked)
         self.toolbar.setVisible(unlocked)
