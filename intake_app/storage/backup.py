@@ -41,6 +41,8 @@ def make_backup(database: Path, keep: int = KEEP_BACKUPS) -> Path:
     """Copy the closed database into the backup folder atomically and drop the oldest copies."""
     folder = database.parent / BACKUP_DIR
     folder.mkdir(mode=0o700, exist_ok=True)
+    for unfinished in folder.glob("*.partial"):  # left by a crash during an earlier copy
+        unfinished.unlink()
     target = folder / f"vault-{_stamp()}.db"
     partial = target.with_suffix(".partial")
     with database.open("rb") as source, partial.open("wb") as copy:
@@ -54,17 +56,23 @@ def make_backup(database: Path, keep: int = KEEP_BACKUPS) -> Path:
     return target
 
 
-def restore_backup(database: Path, backup: Path) -> Path:
-    """Put ``backup`` in place of the database; the current files go to ``damaged/``.
-
-    Returns the folder the damaged files were moved to.
-    """
-    aside = database.parent / DAMAGED_DIR / _stamp()
+def move_aside(database: Path, reason: str) -> Path:
+    """Move the database files into ``damaged/<time>-<reason>/``; nothing is ever deleted."""
+    aside = database.parent / DAMAGED_DIR / f"{_stamp()}-{reason}"
     aside.mkdir(parents=True, mode=0o700)
     for suffix in ("", "-wal", "-shm"):
         current = database.with_name(database.name + suffix)
         if current.exists():
             os.replace(current, aside / current.name)
+    return aside
+
+
+def restore_backup(database: Path, backup: Path) -> Path:
+    """Put ``backup`` in place of the database; the current files go to ``damaged/``.
+
+    Returns the folder the damaged files were moved to.
+    """
+    aside = move_aside(database, "restored-from-backup")
     partial = database.with_name(database.name + ".restoring")
     shutil.copyfile(backup, partial)
     with partial.open("rb+") as restored:

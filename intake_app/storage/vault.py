@@ -35,7 +35,7 @@ from intake_app.storage.errors import (
     VaultLocked,
     VaultNotFound,
 )
-from intake_app.storage.hlc import HybridLogicalClock
+from intake_app.storage.hlc import HybridLogicalClock, Version
 from intake_app.storage.migrate import upgrade_to_head
 from intake_app.storage.models import Answer, Case, Change, Meta
 from intake_app.storage.records import AnswerKey, AnswerValue, CaseStatus, CaseSummary
@@ -66,8 +66,13 @@ class Vault:
         self._dirty = False
         with engine.connect() as connection:
             device_id = connection.execute(select(Meta.value).where(Meta.key == "device_id")).scalar_one()
+            newest = connection.execute(select(Change.version).order_by(Change.seq.desc()).limit(1)).scalar()
         self.device_id: str = device_id
         self._clock = HybridLogicalClock(device_id)
+        if newest is not None:
+            # The clock starts past the newest version written here, so an edit after the laptop's
+            # clock was set back still sorts after the one it replaces.
+            self._clock.observe(Version.parse(newest))
 
     # -- opening and closing -------------------------------------------------------------------
 
@@ -83,8 +88,12 @@ class Vault:
     ) -> Vault:
         """Make a new vault; refuses a folder that already holds one."""
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if (folder / KEYFILE_NAME).exists() or (folder / DATABASE_NAME).exists():
+        if (folder / KEYFILE_NAME).exists():
             raise VaultAlreadyExists()
+        if (folder / DATABASE_NAME).exists():
+            # A database without a key file is a creation that was cut off: its key was never
+            # written down, so it can never be opened. Keep it aside rather than block the folder.
+            backup.move_aside(folder / DATABASE_NAME, "unfinished-creation")
         data_key = keys.new_data_key()
         keyfile = keys.KeyFile.create(data_key)
         keyfile.add_officer(officer, passphrase, data_key, kdf)

@@ -238,3 +238,40 @@ def test_wal_mode_is_on(vault: Vault) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL
     assert os.path.exists(vault.folder / "vault.db")
+
+
+def test_versions_keep_rising_when_the_clock_is_set_back(
+    vault: Vault, vault_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    case_id = vault.create_case()
+    first = vault.save_answer(case_id, ("given_names", ""), "Sara")
+    vault.close(make_backup=False)
+    real = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: real() - 3_600 * 10**9)  # an hour back
+    again = _reopen(vault_folder)
+    second = again.save_answer(case_id, ("given_names", ""), "Sarah")
+    assert second > first
+    again.close(make_backup=False)
+
+
+def test_a_creation_cut_off_before_the_key_file_does_not_block_the_folder(vault_folder: Path) -> None:
+    vault_folder.mkdir(parents=True)
+    (vault_folder / "vault.db").write_bytes(b"\x17" * 8192)  # what a killed create leaves
+    created = Vault.create(vault_folder, OFFICER, PASSPHRASE, kdf=KdfParams.FAST_FOR_TESTS)
+    created.close(make_backup=False)
+    kept = list((vault_folder / "damaged").glob("*-unfinished-creation/vault.db"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"\x17" * 8192
+    _reopen(vault_folder).close()
+
+
+def test_an_unfinished_backup_copy_is_cleaned_up(vault: Vault, vault_folder: Path) -> None:
+    case_id = vault.create_case()
+    vault.save_answer(case_id, ("given_names", ""), "Omar")
+    (vault_folder / "backups").mkdir()
+    stale = vault_folder / "backups" / "vault-20200101T000000000000Z.partial"
+    stale.write_bytes(b"half a copy")
+    vault.close()
+    assert not stale.exists()
+    assert len(list_backups(vault_folder)) == 1
