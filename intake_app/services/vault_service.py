@@ -60,6 +60,9 @@ class VaultSession:
     def create_case(self, client_language: str = "nl", *, is_demo: bool = False) -> str:
         return self._vault.create_case(client_language=client_language, is_demo=is_demo)
 
+    def case(self, case_id: str) -> CaseSummary:
+        return self._vault.case(case_id)
+
     def open_case(self, case_id: str) -> CaseSummary:
         return self._vault.open_case(case_id)
 

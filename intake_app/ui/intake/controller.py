@@ -11,10 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from intake_app.forms import AnswerKey, AnswerValue, Form, Interview, RepeatLimitError, ValidationStatus
 from intake_app.i18n import N_, Catalog
 from intake_app.ui.intake.page import DomainPage
+from intake_app.ui.intake.rows import QuestionRow
 from intake_app.ui.intake.wizard import IntakeWizard
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ class IntakeController(QObject):
             page.row_edited.connect(self._on_page_row_edited)
             page.row_focused.connect(self._on_page_row_focused)
             page.advance_requested.connect(self._on_page_advance_requested)
+            page.advance_from_widget.connect(self._advance_from)
             page.entry_add_requested.connect(self.add_entry)
             page.entry_remove_requested.connect(self.remove_entry)
             page.entry_move_requested.connect(self.move_entry)
@@ -92,10 +95,13 @@ class IntakeController(QObject):
         page.sync(self.interview)
         self.current_domain = domain_id
         self.wizard.show_page(domain_id)
-        rows = page.visible_rows()
-        target = page.row(focus) if focus is not None else (rows[0] if rows else None)
-        if target is not None:
+        stops = page.stops()
+        target: QWidget | None = page.row(focus) if focus is not None else (stops[0] if stops else None)
+        if isinstance(target, QuestionRow):
             target.focus()
+        elif target is not None:
+            target.setFocus()
+        if target is not None:
             page.ensureWidgetVisible(target)
 
     def _visible_domain_ids(self) -> list[str]:
@@ -126,14 +132,24 @@ class IntakeController(QObject):
 
     def _on_page_advance_requested(self, key: AnswerKey) -> None:
         page = self.wizard.current_page()
+        row = page.row(key) if page is not None else None
+        if row is not None:
+            self._advance_from(row)
+
+    def _advance_from(self, widget: QWidget) -> None:
+        """Enter: on to the next question (or list), and past the last one to the next domain."""
+        page = self.wizard.current_page()
         if page is None:
             return
-        rows = page.visible_rows()
-        keys = [row.key for row in rows]
-        if key in keys and keys.index(key) + 1 < len(rows):
-            rows[keys.index(key) + 1].focus()
-        elif key in keys:
+        target = page.stop_after(widget)
+        if target is None:
             self.next_domain()
+        elif isinstance(target, QuestionRow):
+            target.focus()
+            page.ensureWidgetVisible(target)
+        else:
+            target.setFocus()
+            page.ensureWidgetVisible(target)
 
     def _on_page_row_focused(self, key: AnswerKey) -> None:
         if key == self.current_key:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -47,6 +48,21 @@ class _EntryFrame(QFrame):
             layout.addWidget(row)
 
 
+class _AddButton(QPushButton):
+    """Enter adds an entry; Tab or Down moves on past the group without adding one."""
+
+    skip_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Down) and not event.modifiers():
+            self.skip_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class _GroupSection(QFrame):
     def __init__(self, page: DomainPage, group: Question, catalog: Catalog) -> None:
         super().__init__(objectName="repeatGroup")
@@ -57,9 +73,10 @@ class _GroupSection(QFrame):
         self.help = QLabel(wordWrap=True, objectName="questionHelp")
         self.message = QLabel(wordWrap=True, objectName="validationMessage")
         self.message.hide()
-        self.add_button = QPushButton(objectName="addEntry")
+        self.add_button = _AddButton(objectName="addEntry")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(lambda: page.entry_add_requested.emit(group.id))
+        self.add_button.skip_requested.connect(lambda: page.leave_group(group.id))
         self.entries_box = QVBoxLayout()
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -85,6 +102,7 @@ class _GroupSection(QFrame):
             if frame is None:
                 frame = self._new_frame(entry_id, interview)
             self.entries_box.addWidget(frame)
+            frame.show()  # at once: a layout would only show it on the next event loop turn
             self.frames.append(frame)
         for gone in existing.values():
             gone.deleteLater()
@@ -129,6 +147,7 @@ class DomainPage(QScrollArea):
     row_edited = Signal(object, object)
     row_focused = Signal(object)
     advance_requested = Signal(object)
+    advance_from_widget = Signal(object)  # a stop that is not a question (an add button)
     entry_add_requested = Signal(str)
     entry_remove_requested = Signal(str, str)
     entry_move_requested = Signal(str, str, int)
@@ -206,6 +225,32 @@ class DomainPage(QScrollArea):
     def visible_rows(self) -> list[QuestionRow]:
         body = self.widget()
         return [row for row in self.all_rows() if row.accepts_focus() and row.isVisibleTo(body)]
+
+    def stops(self) -> list[QWidget]:
+        """Where Enter takes the officer, in page order: questions, and each list's add button."""
+        body = self.widget()
+        result: list[QWidget] = []
+        for question in self.domain.questions:
+            section = self.groups.get(question.id)
+            if section is None:
+                row = self.rows[AnswerKey(question.id)]
+                if row.accepts_focus() and row.isVisibleTo(body):
+                    result.append(row)
+            elif section.isVisibleTo(body):
+                result += [r for f in section.frames for r in f.rows if r.accepts_focus() and r.isVisibleTo(body)]
+                if section.add_button.isEnabled():
+                    result.append(section.add_button)
+        return result
+
+    def stop_after(self, current: QWidget) -> QWidget | None:
+        stops = self.stops()
+        if current not in stops:
+            return stops[0] if stops else None
+        index = stops.index(current) + 1
+        return stops[index] if index < len(stops) else None
+
+    def leave_group(self, group_id: str) -> None:
+        self.advance_from_widget.emit(self.groups[group_id].add_button)
 
     def show_group_message(self, group_id: str, text: str) -> None:
         section = self.groups[group_id]

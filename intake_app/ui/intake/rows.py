@@ -93,17 +93,22 @@ class QuestionRow(QFrame):
         kind = getattr(event, "type", lambda: None)()
         if kind == QEvent.Type.FocusIn:
             self.focused.emit(self.key)
-        elif (
-            kind == QEvent.Type.KeyPress
-            and self.question.kind is not QuestionKind.LONG_TEXT
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
-            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier  # type: ignore[attr-defined]
-        ):
+        elif kind == QEvent.Type.KeyPress and self._is_advance_key(event):
             if self.editor is not None:
-                self.editor.commit()  # Enter confirms the value at once
+                self.editor.commit()  # confirm the value at once
             self.advance_requested.emit(self.key)
             return True
         return False
+
+    def _is_advance_key(self, event: object) -> bool:
+        """Enter moves on from a one-line field; in a long text Enter is a new line and Tab moves on."""
+        key = event.key()  # type: ignore[attr-defined]
+        modifiers = event.modifiers()  # type: ignore[attr-defined]
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return False
+        if self.question.kind is QuestionKind.LONG_TEXT:
+            return bool(key == Qt.Key.Key_Tab)
+        return key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
     def _on_editor_edited(self) -> None:
         assert self.editor is not None

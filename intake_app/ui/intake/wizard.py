@@ -85,6 +85,7 @@ class IntakeWizard(QWidget):
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.back_requested.emit)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.next_requested.emit)
         QShortcut(QKeySequence("Ctrl+Shift+M"), self, self.missing_requested.emit)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, self._on_finish_shortcut)
         for number in range(1, 10):
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self._jump(n - 1))
         self._domains: list[Domain] = []
@@ -99,6 +100,9 @@ class IntakeWizard(QWidget):
         self.missing_button.setText(_(MISSING))
         self.finish_button.setText(_(FINISH))
         self.close_button.setText(_(TO_CASES))
+        for button, keys in ((self.back_button, "Ctrl+PgUp"), (self.next_button, "Ctrl+PgDown / Ctrl+Enter"),
+                             (self.missing_button, "Ctrl+Shift+M"), (self.finish_button, "Ctrl+Shift+A")):
+            button.setToolTip(keys)
         for page in self._page_of.values():
             page.retranslate(catalog)
 
@@ -154,6 +158,12 @@ class IntakeWizard(QWidget):
 
     def show_not_saved(self, reason: str) -> None:
         self.saved_label.setText(self._catalog.gettext(NOT_SAVED).format(reason=reason))
+
+    def _on_finish_shortcut(self) -> None:
+        if self.finish_button.isEnabled():
+            self.finish_requested.emit()
+        else:
+            self.missing_requested.emit()  # say what is missing instead of doing nothing
 
     def _jump(self, index: int) -> None:
         visible = [d for row, d in enumerate(self._domains) if not self.sidebar.item(row).isHidden()]
