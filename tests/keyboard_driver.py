@@ -123,7 +123,12 @@ class KeyboardDriver:
         qtbot = self.qtbot
         kind = row.question.kind
         if isinstance(target, QLineEdit):
-            text = format_date(value) if kind is QuestionKind.DATE else str(value).replace(".", ",")
+            if kind is QuestionKind.DATE:
+                text = format_date(value)
+            elif kind is QuestionKind.DECIMAL:
+                text = str(value).replace(".", ",")  # the Dutch decimal comma
+            else:
+                text = str(value)
             qtbot.keyClick(target, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
             type_text(qtbot, target, text)
         elif isinstance(target, QPlainTextEdit):
@@ -137,7 +142,9 @@ class KeyboardDriver:
             if not target.isChecked():
                 qtbot.keyClick(target, Qt.Key.Key_Space)
             current = buttons.index(QApplication.focusWidget())  # type: ignore[arg-type]
-            step = Qt.Key.Key_Right if goal > current else Qt.Key.Key_Left
+            stacked = len(buttons) > 1 and buttons[1].y() > buttons[0].y()  # one under the other
+            forward, backward = (Qt.Key.Key_Down, Qt.Key.Key_Up) if stacked else (Qt.Key.Key_Right, Qt.Key.Key_Left)
+            step = forward if goal > current else backward
             for _ in range(abs(goal - current)):
                 qtbot.keyClick(QApplication.focusWidget(), step)
         elif isinstance(target, QComboBox):

@@ -107,8 +107,9 @@ def test_a_whole_intake_by_keyboard_is_saved_and_survives_a_restart(
     visible = {d.id for d in intake.interview.visible_domains()}
     assert ("ontzorgen" in visible) == ("ontzorgen" in expected_domains)
     answers_before = unlocked.controller.session.answers(case_id)
-    assert answers_before[("bsn", "")] == profile.answers["bsn"]
-    assert answers_before[("lbt_score", "")] == profile.answers["lbt_score"]
+    for question_id, value in profile.answers.items():  # every key press landed where it should
+        if intake.interview.is_relevant(AnswerKey(question_id)):
+            assert answers_before[(question_id, "")] == value, question_id
     assert len(driver.answered) > 40  # every relevant required question and the profile's extras
 
     # finish with the keyboard: Ctrl+Shift+A is "Intake afronden"

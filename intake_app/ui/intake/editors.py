@@ -150,8 +150,12 @@ class _RadioEditor(Editor):
         self._values = values
         self._labels = labels
         self._to_value = to_value
-        layout = QHBoxLayout(box)
+        # Short answers side by side (Ja / Nee / Onbekend); longer ones under each other, never cut off.
+        layout: QHBoxLayout | QVBoxLayout = (
+            QHBoxLayout(box) if sum(len(label) for label in labels) <= 40 else QVBoxLayout(box)
+        )
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2 if isinstance(layout, QVBoxLayout) else 12)
         self.group = QButtonGroup(box)
         self.buttons: list[QRadioButton] = []
         for index in range(len(values)):
