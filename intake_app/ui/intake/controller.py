@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from intake_app.forms import AnswerKey, AnswerValue, Form, Interview, RepeatLimitError, ValidationStatus
 from intake_app.i18n import N_, Catalog
@@ -54,6 +54,10 @@ class IntakeController(QObject):
             (wizard.close_requested, self.closed),
             (wizard.finish_requested, self.finish_requested),
         ]
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # One connection for focus tracking instead of an event filter on every field.
+            self._connections.append((app.focusChanged, self._on_app_focus_changed))
         for signal, slot in self._connections:
             signal.connect(slot)
 
@@ -72,7 +76,6 @@ class IntakeController(QObject):
         for domain in self.form.domains:
             page = DomainPage(domain, self.catalog, self.interview)
             page.row_edited.connect(self._on_page_row_edited)
-            page.row_focused.connect(self._on_page_row_focused)
             page.advance_requested.connect(self._on_page_advance_requested)
             page.advance_from_widget.connect(self._advance_from)
             page.entry_add_requested.connect(self.add_entry)
@@ -150,6 +153,13 @@ class IntakeController(QObject):
         else:
             target.setFocus()
             page.ensureWidgetVisible(target)
+
+    def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        widget = new
+        while widget is not None and not isinstance(widget, QuestionRow):
+            widget = widget.parentWidget()
+        if widget is not None:
+            self._on_page_row_focused(widget.key)
 
     def _on_page_row_focused(self, key: AnswerKey) -> None:
         if key == self.current_key:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -39,6 +39,7 @@ class Editor(QObject):
     """The contract between a question row and its input widget."""
 
     edited = Signal()  # the officer changed the value (typing pauses count too)
+    advance_requested = Signal()  # a key inside the editor asks to move on (Tab in a long text)
 
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
@@ -102,7 +103,16 @@ class _LineEditor(Editor):
 
 
 class _PlainTextEdit(QPlainTextEdit):
+    """Enter makes a new line here, so Tab moves on, as it does everywhere else."""
+
     focus_left = Signal()
+    tab_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Tab and not event.modifiers():
+            self.tab_pressed.emit()
+            return
+        super().keyPressEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -112,7 +122,6 @@ class _PlainTextEdit(QPlainTextEdit):
 class _LongTextEditor(Editor):
     def __init__(self) -> None:
         self.edit = _PlainTextEdit()
-        self.edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.edit.setMaximumHeight(90)
         self.edit.setMinimumWidth(420)
         super().__init__(self.edit)
@@ -121,6 +130,10 @@ class _LongTextEditor(Editor):
         self._typing.timeout.connect(self._emit_if_changed)
         self.edit.textChanged.connect(self._typing.start)
         self.edit.focus_left.connect(self._emit_if_changed)
+        self.edit.tab_pressed.connect(self.advance_requested)
+
+    def commit(self) -> None:
+        self._emit_if_changed()
 
     def _emit_if_changed(self) -> None:
         self._typing.stop()

@@ -145,7 +145,6 @@ class _GroupSection(QFrame):
 
 class DomainPage(QScrollArea):
     row_edited = Signal(object, object)
-    row_focused = Signal(object)
     advance_requested = Signal(object)
     advance_from_widget = Signal(object)  # a stop that is not a question (an add button)
     entry_add_requested = Signal(str)
@@ -185,7 +184,6 @@ class DomainPage(QScrollArea):
 
     def connect_row(self, row: QuestionRow) -> None:
         row.edited.connect(self.row_edited)
-        row.focused.connect(self.row_focused)
         row.advance_requested.connect(self.advance_requested)
 
     def retranslate(self, catalog: Catalog) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from intake_app.forms import AnswerKey, AnswerValue, Question, QuestionKind
@@ -14,10 +15,9 @@ SPECIAL_CATEGORY = N_("Bijzonder persoonsgegeven (gezondheid): vraag alleen wat 
 
 
 class QuestionRow(QFrame):
-    """Emits ``edited(key, value)`` when the officer changes the answer, ``focused(key)`` on entry."""
+    """Emits ``edited(key, value)`` when the officer changes the answer."""
 
     edited = Signal(object, object)
-    focused = Signal(object)
     advance_requested = Signal(object)  # Enter in a one-line field: on to the next question
 
     def __init__(self, question: Question, key: AnswerKey, catalog: Catalog, parent: QWidget | None = None) -> None:
@@ -42,8 +42,7 @@ class QuestionRow(QFrame):
             layout.addWidget(self.editor.widget, 0, 1, Qt.AlignmentFlag.AlignLeft)
             self.label.setBuddy(self.editor.focus_target())
             self.editor.edited.connect(self._on_editor_edited)
-            for child in [self.editor.widget, *self.editor.widget.findChildren(QWidget)]:
-                child.installEventFilter(self)
+            self.editor.advance_requested.connect(self._advance)
         elif question.kind is QuestionKind.COMPUTED:
             layout.addWidget(self.computed, 0, 1)
         if question.kind is QuestionKind.NOTE:
@@ -87,28 +86,20 @@ class QuestionRow(QFrame):
     def accepts_focus(self) -> bool:
         return self.editor is not None
 
-    def eventFilter(self, watched: object, event: object) -> bool:
-        from PySide6.QtCore import QEvent
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Fields ignore Enter, so it bubbles up to the row: no per-widget event filters, which
+        # would put every show/hide/paint event of every field through Python.
+        modifiers = event.modifiers()
+        plain = not modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.editor is not None:
+            self._advance()
+            return
+        super().keyPressEvent(event)
 
-        kind = getattr(event, "type", lambda: None)()
-        if kind == QEvent.Type.FocusIn:
-            self.focused.emit(self.key)
-        elif kind == QEvent.Type.KeyPress and self._is_advance_key(event):
-            if self.editor is not None:
-                self.editor.commit()  # confirm the value at once
-            self.advance_requested.emit(self.key)
-            return True
-        return False
-
-    def _is_advance_key(self, event: object) -> bool:
-        """Enter moves on from a one-line field; in a long text Enter is a new line and Tab moves on."""
-        key = event.key()  # type: ignore[attr-defined]
-        modifiers = event.modifiers()  # type: ignore[attr-defined]
-        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
-            return False
-        if self.question.kind is QuestionKind.LONG_TEXT:
-            return bool(key == Qt.Key.Key_Tab)
-        return key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+    def _advance(self) -> None:
+        if self.editor is not None:
+            self.editor.commit()  # confirm the value at once
+        self.advance_requested.emit(self.key)
 
     def _on_editor_edited(self) -> None:
         assert self.editor is not None
