@@ -26,9 +26,9 @@ def _full_answers() -> dict[tuple[str, str], object]:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from keyboard_driver import default_answer
-
     from intake_app.forms import AnswerKey, Interview, QuestionKind, load_intake_form
+
+    from keyboard_driver import default_answer
 
     form = load_intake_form()
     interview = Interview(form)
