@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -82,3 +82,37 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(String(200), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PlanVersion(Base):
+    """A numbered PIP version with its dagtekening. Append-only: a new version never overwrites one."""
+
+    __tablename__ = "plan_versions"
+    case_id: Mapped[str] = mapped_column(String(32), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(120))
+    dagtekening: Mapped[str] = mapped_column(String(10))
+    route: Mapped[str] = mapped_column(String(32))
+    amendment_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    form_version: Mapped[str] = mapped_column(String(32))
+    decision_json: Mapped[str] = mapped_column(Text)
+    content_json: Mapped[str] = mapped_column(Text)
+
+
+class PlanDocument(Base):
+    """A generated PIP PDF, kept inside the vault; it reaches the disk only on an explicit export."""
+
+    __tablename__ = "plan_documents"
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["case_id", "number"], ["plan_versions.case_id", "plan_versions.number"], ondelete="CASCADE"
+        ),
+    )
