@@ -22,6 +22,7 @@ from intake_app.ui.case_table import NO_NAME
 from intake_app.ui.idle import IdleWatcher
 from intake_app.ui.intake.controller import IntakeController
 from intake_app.ui.intake.missing_dialog import MissingDialog
+from intake_app.ui.interpreter.window import InterpreterWindow
 from intake_app.ui.main_window import MainWindow, Screen
 from intake_app.ui.worker import run_in_background
 
@@ -33,6 +34,7 @@ RESTORED = N_("De reservekopie is teruggezet. Ontgrendel de kluis opnieuw.")
 
 class SessionController(QObject):
     case_opened = Signal(str)
+    officer_language_changed = Signal(str)
     unlocked = Signal()
     locked = Signal()
     busy_changed = Signal(bool)
@@ -64,7 +66,12 @@ class SessionController(QObject):
         window.first_run.create_requested.connect(self.create_vault)
         window.workspace.case_activated.connect(self.open_case)
         window.wizard.missing_requested.connect(self.show_missing)
+        window.wizard.client_language_chosen.connect(self.set_client_language)
+        window.interpreter_toggled.connect(self.show_interpreter)
+        window.interpreter_full_screen_requested.connect(self.interpreter_full_screen)
+        window.officer_language_chosen.connect(self.set_officer_language)
         self.intake: IntakeController | None = None
+        self.interpreter: InterpreterWindow | None = None
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -182,6 +189,8 @@ class SessionController(QObject):
             self._resume_case = self.window.workspace.selected_case()
         self.idle.stop()
         self.window.workspace.clear()
+        if self.interpreter is not None:
+            self.interpreter.clear()
         self.window.show_screen(Screen.LOCK)
         session, self.session = self.session, None
         try:
@@ -221,6 +230,11 @@ class SessionController(QObject):
         )
         self.intake.closed.connect(self.close_case)
         self.intake.finish_requested.connect(self.finish_intake)
+        self.intake.current_question_changed.connect(self._on_intake_question_changed)
+        self.intake.answer_changed.connect(self._on_intake_answer_changed)
+        self.window.wizard.set_client_language(summary.client_language)
+        if self.interpreter is not None:
+            self.interpreter.set_language(summary.client_language)
         resume = AnswerKey(summary.last_question_id, summary.last_entry_id) if summary.last_question_id else None
         title = summary.display_name or self.catalog.gettext(NO_NAME)
         self.window.show_screen(Screen.INTAKE)
@@ -234,6 +248,8 @@ class SessionController(QObject):
         case_id = self.intake.case_id
         self.intake.detach()
         self.intake = None
+        if self.interpreter is not None:
+            self.interpreter.clear()
         self.refresh_cases(select_case=case_id)
         self.window.show_screen(Screen.WORKSPACE)
 
@@ -256,6 +272,52 @@ class SessionController(QObject):
 
         self.session.set_case_fields(self.intake.case_id, status=CaseStatus.DRAFT_PIP)
         self.close_case()
+
+    # -- interpreter window and languages -----------------------------------------------------
+
+    def show_interpreter(self, visible: bool = True) -> None:
+        if self.interpreter is None:
+            self.interpreter = InterpreterWindow(load_intake_form(), self.window)
+            self.interpreter.set_officer_catalog(self.catalog)
+            if self.intake is not None:
+                self.interpreter.set_language(self.session.case(self.intake.case_id).client_language)
+                key = self.intake.current_key
+                self.interpreter.show_question(key, self.intake.interview.answer(key) if key else None)
+        self.interpreter.setVisible(visible)
+        self.window.activateWindow()  # typing goes on in the officer's window
+        if self.window.interpreter_action.isChecked() != visible:
+            self.window.interpreter_action.setChecked(visible)
+
+    def interpreter_full_screen(self) -> None:
+        self.show_interpreter(True)
+        assert self.interpreter is not None
+        self.interpreter.toggle_full_screen()
+
+    def set_client_language(self, locale: str) -> None:
+        """The newcomer's language for this case: stored with the case, applied at once."""
+        if self.session is None or self.intake is None:
+            return
+        self.session.set_case_fields(self.intake.case_id, client_language=locale)
+        if self.interpreter is not None:
+            self.interpreter.set_language(locale)
+
+    def set_officer_language(self, locale: str) -> None:
+        """The officer's own UI language, independent of the newcomer's."""
+        self.catalog = Catalog(locale)
+        self.window.retranslate(self.catalog)
+        if self.intake is not None:
+            self.intake.catalog = self.catalog
+        if self.interpreter is not None:
+            self.interpreter.set_officer_catalog(self.catalog)
+        self.officer_language_changed.emit(locale)
+
+    def _on_intake_question_changed(self, key: AnswerKey) -> None:
+        if self.interpreter is not None and self.intake is not None:
+            self.interpreter.show_question(key, self.intake.interview.answer(key))
+
+    def _on_intake_answer_changed(self, key: AnswerKey, value: object) -> None:
+        if self.interpreter is not None:
+            self.interpreter.show_answer(key, value)  # type: ignore[arg-type]
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from intake_app.i18n import N_, Catalog
+from intake_app.i18n.languages import OFFICER_LANGUAGES, language_name
 from intake_app.ui.about import show_about
 from intake_app.ui.first_run import FirstRunScreen
 from intake_app.ui.intake.wizard import IntakeWizard
@@ -19,6 +20,10 @@ APP_TITLE = N_("intake_app — brede intake")
 DEMO_TITLE = N_("DEMO — fictieve dossiers")
 MENU_FILE = N_("&Bestand")
 MENU_HELP = N_("&Help")
+MENU_VIEW = N_("B&eeld")
+INTERPRETER = N_("&Tolkvenster")
+INTERPRETER_FULL_SCREEN = N_("Tolkvenster &schermvullend")
+OFFICER_LANGUAGE = N_("Taal van het &scherm")
 NEW_CASE = N_("&Nieuwe intake")
 LOCK = N_("&Vergrendelen")
 QUIT = N_("&Afsluiten")
@@ -35,6 +40,9 @@ class Screen(Enum):
 
 class MainWindow(QMainWindow):
     new_case_requested = Signal()
+    interpreter_toggled = Signal(bool)
+    interpreter_full_screen_requested = Signal()
+    officer_language_chosen = Signal(str)
     lock_requested = Signal()
     closing = Signal()
 
@@ -64,6 +72,10 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action = QAction(self, shortcut=QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
+        self.interpreter_action = QAction(self, shortcut=QKeySequence("Ctrl+T"), checkable=True)
+        self.interpreter_action.toggled.connect(self.interpreter_toggled)
+        self.interpreter_full_action = QAction(self, shortcut=QKeySequence("Ctrl+Shift+T"))
+        self.interpreter_full_action.triggered.connect(self.interpreter_full_screen_requested)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(lambda: show_about(self, self._catalog))
         self._file_menu = self.menuBar().addMenu("")
@@ -74,6 +86,15 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.addActions([self.new_case_action, self.lock_action])
+        self._view_menu = self.menuBar().addMenu("")
+        self._view_menu.addActions([self.interpreter_action, self.interpreter_full_action])
+        self._language_menu = self._view_menu.addMenu("")
+        self._language_actions: dict[str, QAction] = {}
+        for locale in OFFICER_LANGUAGES:
+            action = QAction(language_name(locale, locale), self, checkable=True, checked=locale == catalog.locale)
+            action.triggered.connect(lambda _checked=False, code=locale: self.officer_language_chosen.emit(code))
+            self._language_menu.addAction(action)
+            self._language_actions[locale] = action
         self._help_menu = self.menuBar().addMenu("")
         self._help_menu.addAction(self.about_action)
         self.officer_label = QLabel(objectName="officerLabel")
@@ -97,6 +118,12 @@ class MainWindow(QMainWindow):
         self._file_menu.setTitle(_(MENU_FILE))
         self.toolbar.setWindowTitle(_(TOOLBAR))
         self._help_menu.setTitle(_(MENU_HELP))
+        self._view_menu.setTitle(_(MENU_VIEW))
+        self._language_menu.setTitle(_(OFFICER_LANGUAGE))
+        self.interpreter_action.setText(_(INTERPRETER))
+        self.interpreter_full_action.setText(_(INTERPRETER_FULL_SCREEN))
+        for locale, action in self._language_actions.items():
+            action.setChecked(locale == catalog.locale)
         self.new_case_action.setText(_(NEW_CASE))
         self.lock_action.setText(_(LOCK))
         self.quit_action.setText(_(QUIT))

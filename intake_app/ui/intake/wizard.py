@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.forms import Domain
 from intake_app.i18n import N_, Catalog
+from intake_app.i18n.languages import CLIENT_LANGUAGES, language_name
 from intake_app.ui.intake.page import DomainPage
 
 BACK = N_("← &Vorige")
@@ -27,6 +29,7 @@ TO_CASES = N_("← Dossiers")
 PROGRESS = N_("{title} — {percent}%")
 SAVED_AT = N_("Opgeslagen om {time}")
 NOT_SAVED = N_("Niet opgeslagen: {reason}")
+CLIENT_LANGUAGE = N_("&Taal cliënt:")
 
 
 class IntakeWizard(QWidget):
@@ -36,6 +39,7 @@ class IntakeWizard(QWidget):
     missing_requested = Signal()
     finish_requested = Signal()
     close_requested = Signal()
+    client_language_chosen = Signal(str)
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +52,14 @@ class IntakeWizard(QWidget):
         self.sidebar.itemClicked.connect(self._on_sidebar_item_activated)
         self.case_title = QLabel(objectName="caseTitle")
         self.saved_label = QLabel(objectName="savedIndicator")
+        self.language_label = QLabel()
+        self.language_combo = QComboBox(objectName="clientLanguage")
+        for locale in CLIENT_LANGUAGES:
+            self.language_combo.addItem(language_name(locale), locale)
+        self.language_label.setBuddy(self.language_combo)
+        self.language_combo.activated.connect(
+            lambda index: self.client_language_chosen.emit(self.language_combo.itemData(index))
+        )
         self.pages = QStackedWidget(objectName="pages")
         self.back_button = QPushButton(objectName="backButton")
         self.next_button = QPushButton(objectName="nextButton")
@@ -66,6 +78,9 @@ class IntakeWizard(QWidget):
         header.addWidget(self.close_button)
         header.addWidget(self.case_title, 1)
         header.addWidget(self.saved_label)
+        header.addSpacing(16)
+        header.addWidget(self.language_label)
+        header.addWidget(self.language_combo)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
@@ -100,6 +115,7 @@ class IntakeWizard(QWidget):
         self.missing_button.setText(_(MISSING))
         self.finish_button.setText(_(FINISH))
         self.close_button.setText(_(TO_CASES))
+        self.language_label.setText(_(CLIENT_LANGUAGE))
         for button, keys in ((self.back_button, "Ctrl+PgUp"), (self.next_button, "Ctrl+PgDown / Ctrl+Enter"),
                              (self.missing_button, "Ctrl+Shift+M"), (self.finish_button, "Ctrl+Shift+A")):
             button.setToolTip(keys)
@@ -152,6 +168,10 @@ class IntakeWizard(QWidget):
         self._domains = []
         self.case_title.clear()
         self.saved_label.clear()
+
+    def set_client_language(self, locale: str) -> None:
+        index = self.language_combo.findData(locale)
+        self.language_combo.setCurrentIndex(max(0, index))
 
     def show_saved(self, time_text: str) -> None:
         self.saved_label.setText(self._catalog.gettext(SAVED_AT).format(time=time_text))
