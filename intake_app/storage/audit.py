@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, select
 
 from intake_app.storage.models import AuditEntry, Meta
 
@@ -57,22 +57,22 @@ def append(
     now: datetime | None = None,
 ) -> None:
     """Append one row inside the caller's transaction (so the audit commits with the change)."""
-    head = connection.execute(select(Meta.value).where(Meta.key == _HEAD_KEY)).scalar()
-    last_seq, prev_hash = (0, GENESIS_HASH) if head is None else _parse_head(head)
+    cursor = connection.connection.cursor()
+    row = cursor.execute("SELECT value FROM meta WHERE key = ?", (_HEAD_KEY,)).fetchone()
+    last_seq, prev_hash = (0, GENESIS_HASH) if row is None else _parse_head(row[0])
     seq = last_seq + 1
     at = (now or datetime.now(UTC)).isoformat(timespec="microseconds")
     digest = _row_hash(prev_hash, seq, at, officer, action.value, case_id, detail)
-    connection.execute(
-        insert(AuditEntry).values(
-            seq=seq, at=at, officer=officer, action=action.value, case_id=case_id,
-            detail=detail, prev_hash=prev_hash, hash=digest,
-        )
+    cursor.execute(
+        "INSERT INTO audit_log (seq, at, officer, action, case_id, detail, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, at, officer, action.value, case_id, detail, prev_hash, digest),
     )
-    connection.execute(
-        text("INSERT INTO meta(key, value) VALUES (:k, :v) "
-             "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-        {"k": _HEAD_KEY, "v": f"{seq}:{digest}"},
+    cursor.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (_HEAD_KEY, f"{seq}:{digest}"),
     )
+    cursor.close()
 
 
 def _parse_head(head: str) -> tuple[int, str]:
