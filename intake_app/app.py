@@ -50,7 +50,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from intake_app.ui.main_window import MainWindow
     from intake_app.ui.style import apply_style
 
-    logging_setup.configure(paths.log_folder())
+    logging_setup.install_crash_hooks(paths.log_folder())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("intake_app")
     apply_style(app)
@@ -70,7 +70,9 @@ def run_gui(args: argparse.Namespace) -> int:
         window.lock_screen.show_message(DEMO_HINT, passphrase=demo.passphrase)
         window.lock_screen.passphrase_edit.setFocus()
     window.show()
-    controller.preload()
+    # Log files (logging.handlers pulls in sockets and queues) are set up once the window is up.
+    controller.preloaded.connect(lambda: logging_setup.configure(paths.log_folder()))
+    controller.preload_after_first_paint()
     try:
         return app.exec()
     finally:

@@ -59,6 +59,10 @@ _SQL_UPSERT_ANSWER = (
     "value_json = excluded.value_json, version = excluded.version, "
     "updated_by = excluded.updated_by, updated_at = excluded.updated_at"
 )
+_SQL_LIST_CASES = (
+    "SELECT id, display_name, bsn, v_number, status, target_group, client_language, next_deadline, "
+    "updated_at, last_question_id, last_entry_id, is_demo FROM cases ORDER BY updated_at DESC"
+)
 _SQL_DELETE_ANSWER = "DELETE FROM answers WHERE case_id = ? AND question_id = ? AND entry_id = ?"
 _SQL_QUEUE_CHANGE = (
     "INSERT INTO changes (case_id, question_id, entry_id, value_json, version, base_version, pushed) "
@@ -319,9 +323,23 @@ class Vault:
             return _summary(row)
 
     def list_cases(self) -> list[CaseSummary]:
+        """Every case, newest change first. Plain SQL: at 10,000 cases, building SQLAlchemy rows
+        cost three times the reading (it runs at every unlock)."""
         with self._db().connect() as connection:
-            rows = connection.execute(select(Case.__table__).order_by(Case.updated_at.desc()))
-            return [_summary(row) for row in rows]
+            cursor = connection.connection.cursor()
+            rows = cursor.execute(_SQL_LIST_CASES).fetchall()
+            cursor.close()
+        statuses = {status.value: status for status in CaseStatus}
+        return [
+            CaseSummary(
+                id=case_id, display_name=name, bsn=bsn, v_number=v_number, status=statuses[status],
+                target_group=group, client_language=language,
+                next_deadline=date.fromisoformat(deadline) if deadline else None,
+                updated_at=updated_at, last_question_id=question, last_entry_id=entry, is_demo=bool(demo),
+            )
+            for (case_id, name, bsn, v_number, status, group, language, deadline, updated_at, question, entry, demo)
+            in rows
+        ]
 
     def set_case_fields(
         self, case_id: str, *, status: CaseStatus | None = None, client_language: str | None = None,

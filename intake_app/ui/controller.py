@@ -10,21 +10,21 @@ import importlib
 import logging
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from intake_app.forms import AnswerKey, load_intake_form
 from intake_app.i18n import N_, Catalog
 from intake_app.services.paths import vault_files_present
-from intake_app.ui.case_table import NO_NAME
 from intake_app.ui.idle import IdleWatcher
-from intake_app.ui.intake.controller import IntakeController
-from intake_app.ui.intake.missing_dialog import MissingDialog
-from intake_app.ui.interpreter.window import InterpreterWindow
 from intake_app.ui.main_window import MainWindow, Screen
 from intake_app.ui.worker import run_in_background
+
+if TYPE_CHECKING:  # imported where first needed: the lock screen paints before they load
+    from intake_app.forms import AnswerKey
+    from intake_app.ui.intake.controller import IntakeController
+    from intake_app.ui.interpreter.window import InterpreterWindow
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ RESTORED = N_("De reservekopie is teruggezet. Ontgrendel de kluis opnieuw.")
 
 
 class SessionController(QObject):
+    preloaded = Signal()  # the storage stack has loaded (after the first paint)
     case_opened = Signal(str)
     officer_language_changed = Signal(str)
     unlocked = Signal()
@@ -54,26 +55,44 @@ class SessionController(QObject):
         self._busy = False
         self.idle = IdleWatcher(lock_after_ms, self)
         self.idle.idle.connect(self.lock)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
 
         window.new_case_requested.connect(self.new_case)
         window.lock_requested.connect(self.lock)
         window.closing.connect(self.shutdown)
         window.lock_screen.unlock_requested.connect(self.unlock)
         window.lock_screen.restore_backup_requested.connect(self.restore_backup)
-        window.first_run.create_requested.connect(self.create_vault)
-        window.workspace.case_activated.connect(self.open_case)
-        window.wizard.missing_requested.connect(self.show_missing)
-        window.wizard.client_language_chosen.connect(self.set_client_language)
+        window.page_created.connect(self._on_window_page_created)
         window.interpreter_toggled.connect(self.show_interpreter)
         window.interpreter_full_screen_requested.connect(self.interpreter_full_screen)
         window.officer_language_chosen.connect(self.set_officer_language)
         self.intake: IntakeController | None = None
         self.interpreter: InterpreterWindow | None = None
+        self._judge: Any = None  # the passphrase judge, once the storage stack has loaded
+
+    def _on_window_page_created(self, screen: Screen) -> None:
+        if screen is Screen.FIRST_RUN:
+            self.window.first_run.create_requested.connect(self.create_vault)
+            if self._judge is not None:
+                self.window.first_run.set_judge(self._judge)
+        elif screen is Screen.WORKSPACE:
+            self.window.workspace.case_activated.connect(self.open_case)
+        elif screen is Screen.INTAKE:
+            self.window.wizard.missing_requested.connect(self.show_missing)
+            self.window.wizard.client_language_chosen.connect(self.set_client_language)
 
     # -- start-up ----------------------------------------------------------------------------
+
+    def _watch_idle(self, watching: bool) -> None:
+        """Auto-lock only matters while unlocked; locked, no event pays for the watcher."""
+        app = QApplication.instance()
+        if app is None:
+            return
+        if watching:
+            app.installEventFilter(self.idle)
+            self.idle.start()
+        else:
+            app.removeEventFilter(self.idle)
+            self.idle.stop()
 
     def start(self) -> None:
         if vault_files_present(self.vault_folder):
@@ -83,6 +102,17 @@ class SessionController(QObject):
             self.window.show_screen(Screen.FIRST_RUN)
             self.window.first_run.name_edit.setFocus()
 
+    def preload_after_first_paint(self) -> None:
+        """Start the preload once the first screen is on screen: before, its thread would compete
+        with the GUI thread for the interpreter lock and delay that first paint."""
+        self.window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self.preload)
+        return False
+
     def preload(self) -> None:
         """Import the storage stack off the GUI thread while the officer types."""
         run_in_background(self._services, self._on_services_loaded, self._on_background_error, self)
@@ -90,13 +120,18 @@ class SessionController(QObject):
     @staticmethod
     def _services() -> ModuleType:
         module = importlib.import_module("intake_app.services.vault_service")
+        from intake_app.forms import load_intake_form
+
         load_intake_form()  # parsed and checked once per process; cached afterwards
         return module
 
     def _on_services_loaded(self, services: ModuleType) -> None:
-        self.window.first_run.set_judge(
-            lambda passphrase, name: services.check_passphrase(passphrase, officer_name=name)
-        )
+        self._judge = lambda passphrase, name: services.check_passphrase(passphrase, officer_name=name)
+        if self.window.has_screen(Screen.FIRST_RUN):
+            self.window.first_run.set_judge(self._judge)
+        # The first screen has painted by now: build the others while the officer types.
+        _ = self.window.workspace, self.window.wizard
+        self.preloaded.emit()
 
     # -- first run and unlock ------------------------------------------------------------------
 
@@ -105,7 +140,7 @@ class SessionController(QObject):
         self._set_busy(True)
         self.window.first_run.set_busy(True)
         run_in_background(
-            lambda: services.create_vault(self.vault_folder, officer, passphrase),
+            lambda: _with_cases(services.create_vault(self.vault_folder, officer, passphrase)),
             self._on_unlocked,
             self._on_create_failed,
             self,
@@ -123,23 +158,24 @@ class SessionController(QObject):
         self._set_busy(True)
         self.window.lock_screen.set_busy(True)
         run_in_background(
-            lambda: services.unlock_vault(self.vault_folder, officer, passphrase),
+            lambda: _with_cases(services.unlock_vault(self.vault_folder, officer, passphrase)),
             self._on_unlocked,
             self._on_unlock_failed,
             self,
         )
 
-    def _on_unlocked(self, session: Any) -> None:
+    def _on_unlocked(self, result: tuple[Any, list[Any]]) -> None:
+        session, cases = result
         self._set_busy(False)
         self.session = session
         self.window.lock_screen.prepare()  # forget the typed passphrase
         self.window.officer_label.setText(session.officer)
-        self.refresh_cases(select_case=self._resume_case)
+        self.window.workspace.set_cases(cases, select_case=self._resume_case)
         if self._resume_screen is Screen.INTAKE and self._resume_case:
             self.open_case(self._resume_case)
         else:
             self.window.show_screen(Screen.WORKSPACE)
-        self.idle.start()
+        self._watch_idle(True)
         log.info("vault unlocked")
         self.unlocked.emit()
 
@@ -187,7 +223,7 @@ class SessionController(QObject):
             self.intake = None
         else:
             self._resume_case = self.window.workspace.selected_case()
-        self.idle.stop()
+        self._watch_idle(False)
         self.window.workspace.clear()
         if self.interpreter is not None:
             self.interpreter.clear()
@@ -222,6 +258,10 @@ class SessionController(QObject):
         """Open the intake wizard on a case, resuming at the last question the officer was on."""
         if self.session is None:
             return
+        from intake_app.forms import AnswerKey, load_intake_form
+        from intake_app.ui.case_table import NO_NAME
+        from intake_app.ui.intake.controller import IntakeController
+
         if self.intake is not None:
             self.intake.detach()
         summary = self.session.open_case(case_id)
@@ -256,6 +296,8 @@ class SessionController(QObject):
     def show_missing(self) -> None:
         if self.intake is None:
             return
+        from intake_app.ui.intake.missing_dialog import MissingDialog
+
         dialog = MissingDialog(self.intake.form, self.intake.missing(), self.catalog, self.window)
         if dialog.exec() and dialog.chosen is not None:
             key = dialog.chosen
@@ -277,6 +319,9 @@ class SessionController(QObject):
 
     def show_interpreter(self, visible: bool = True) -> None:
         if self.interpreter is None:
+            from intake_app.forms import load_intake_form
+            from intake_app.ui.interpreter.window import InterpreterWindow
+
             self.interpreter = InterpreterWindow(load_intake_form(), self.window)
             self.interpreter.set_officer_catalog(self.catalog)
             if self.intake is not None:
@@ -336,3 +381,7 @@ class SessionController(QObject):
     def _on_background_error(self, error: BaseException) -> None:
         log.error("background task failed: %s", type(error).__name__)
 
+
+def _with_cases(session: Any) -> tuple[Any, list[Any]]:
+    """Runs in the unlock job: the case list is read off the GUI thread too."""
+    return session, session.list_cases()

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from intake_app.i18n import N_, Catalog
-from intake_app.i18n.languages import OFFICER_LANGUAGES, language_name
+from intake_app.i18n.languages import OFFICER_LANGUAGES
 from intake_app.ui.about import show_about
-from intake_app.ui.first_run import FirstRunScreen
-from intake_app.ui.intake.wizard import IntakeWizard
 from intake_app.ui.lock_screen import LockScreen
-from intake_app.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from intake_app.ui.first_run import FirstRunScreen
+    from intake_app.ui.intake.wizard import IntakeWizard
+    from intake_app.ui.workspace import Workspace
 
 APP_TITLE = N_("intake_app — brede intake")
 DEMO_TITLE = N_("DEMO — fictieve dossiers")
@@ -29,6 +32,16 @@ LOCK = N_("&Vergrendelen")
 QUIT = N_("&Afsluiten")
 ABOUT = N_("&Over intake_app")
 TOOLBAR = N_("Werkbalk")
+# Each UI language by its own name (no CLDR lookup before the first paint).
+OWN_LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def _action(parent: QWidget, keys: str) -> QAction:
+    action = QAction(parent)
+    # setShortcuts (plural): the singular setter makes PySide build ~94 Qt enum classes (~25 ms)
+    # before the first paint.
+    action.setShortcuts([QKeySequence(keys)])
+    return action
 
 
 class Screen(Enum):
@@ -45,6 +58,7 @@ class MainWindow(QMainWindow):
     officer_language_chosen = Signal(str)
     lock_requested = Signal()
     closing = Signal()
+    page_created = Signal(object)  # Screen: the workspace and the wizard are built on first use
 
     def __init__(self, catalog: Catalog, *, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,29 +66,24 @@ class MainWindow(QMainWindow):
         self._catalog = catalog
         self._demo = demo
         self.stack = QStackedWidget()
-        self.first_run = FirstRunScreen(catalog)
         self.lock_screen = LockScreen(catalog)
-        self.workspace = Workspace(catalog)
-        self.wizard = IntakeWizard(catalog)
-        self._screens = {
-            Screen.FIRST_RUN: self.first_run,
-            Screen.LOCK: self.lock_screen,
-            Screen.WORKSPACE: self.workspace,
-            Screen.INTAKE: self.wizard,
-        }
+        # Only what the first screen needs is built before the window first paints; the other
+        # screens (and the questionnaire they import) follow on first use.
+        self._screens: dict[Screen, QWidget] = {Screen.LOCK: self.lock_screen}
         for widget in self._screens.values():
             self.stack.addWidget(widget)
         self.setCentralWidget(self.stack)
 
-        self.new_case_action = QAction(self, shortcut=QKeySequence.StandardKey.New)
+        self.new_case_action = _action(self, "Ctrl+N")
         self.new_case_action.triggered.connect(self.new_case_requested)
-        self.lock_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action = _action(self, "Ctrl+L")
         self.lock_action.triggered.connect(self.lock_requested)
-        self.quit_action = QAction(self, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action = _action(self, "Ctrl+Q")
         self.quit_action.triggered.connect(self.close)
-        self.interpreter_action = QAction(self, shortcut=QKeySequence("Ctrl+T"), checkable=True)
+        self.interpreter_action = _action(self, "Ctrl+T")
+        self.interpreter_action.setCheckable(True)
         self.interpreter_action.toggled.connect(self.interpreter_toggled)
-        self.interpreter_full_action = QAction(self, shortcut=QKeySequence("Ctrl+Shift+T"))
+        self.interpreter_full_action = _action(self, "Ctrl+Shift+T")
         self.interpreter_full_action.triggered.connect(self.interpreter_full_screen_requested)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(lambda: show_about(self, self._catalog))
@@ -91,7 +100,7 @@ class MainWindow(QMainWindow):
         self._language_menu = self._view_menu.addMenu("")
         self._language_actions: dict[str, QAction] = {}
         for locale in OFFICER_LANGUAGES:
-            action = QAction(language_name(locale, locale), self, checkable=True, checked=locale == catalog.locale)
+            action = QAction(OWN_LANGUAGE_NAMES[locale], self, checkable=True, checked=locale == catalog.locale)
             action.triggered.connect(lambda _checked=False, code=locale: self.officer_language_chosen.emit(code))
             self._language_menu.addAction(action)
             self._language_actions[locale] = action
@@ -128,11 +137,48 @@ class MainWindow(QMainWindow):
         self.lock_action.setText(_(LOCK))
         self.quit_action.setText(_(QUIT))
         self.about_action.setText(_(ABOUT))
-        for screen in (self.first_run, self.lock_screen, self.workspace, self.wizard):
-            screen.retranslate(catalog)
+        for page in self._screens.values():
+            page.retranslate(catalog)  # type: ignore[attr-defined]
+
+    @property
+    def first_run(self) -> FirstRunScreen:
+        if Screen.FIRST_RUN not in self._screens:
+            from intake_app.ui.first_run import FirstRunScreen
+
+            self._add_page(Screen.FIRST_RUN, FirstRunScreen(self._catalog))
+        return self._screens[Screen.FIRST_RUN]  # type: ignore[return-value]
+
+    @property
+    def workspace(self) -> Workspace:
+        if Screen.WORKSPACE not in self._screens:
+            from intake_app.ui.workspace import Workspace
+
+            self._add_page(Screen.WORKSPACE, Workspace(self._catalog))
+        return self._screens[Screen.WORKSPACE]  # type: ignore[return-value]
+
+    @property
+    def wizard(self) -> IntakeWizard:
+        if Screen.INTAKE not in self._screens:
+            from intake_app.ui.intake.wizard import IntakeWizard
+
+            self._add_page(Screen.INTAKE, IntakeWizard(self._catalog))
+        return self._screens[Screen.INTAKE]  # type: ignore[return-value]
+
+    def has_screen(self, screen: Screen) -> bool:
+        return screen in self._screens
+
+    def _add_page(self, screen: Screen, widget: QWidget) -> None:
+        self._screens[screen] = widget
+        self.stack.addWidget(widget)
+        self.page_created.emit(screen)
 
     def show_screen(self, screen: Screen) -> None:
-        self.stack.setCurrentWidget(self._screens[screen])
+        page = {
+            Screen.FIRST_RUN: lambda: self.first_run,
+            Screen.WORKSPACE: lambda: self.workspace,
+            Screen.INTAKE: lambda: self.wizard,
+        }.get(screen, lambda: self._screens[screen])()
+        self.stack.setCurrentWidget(page)
         unlocked = screen in (Screen.WORKSPACE, Screen.INTAKE)
         self.new_case_action.setEnabled(unlocked)
         self.lock_action.setEnabled(unlocked)
