@@ -12,7 +12,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from intake_app.forms import AnswerKey, AnswerValue, Form, Question, QuestionKind
 from intake_app.i18n import N_, Catalog
@@ -21,7 +21,7 @@ from intake_app.i18n.catalog import TextDirection
 WINDOW_TITLE = N_("Tolkvenster")
 OFFICER_BUSY = N_("De consulent vult iets in.")
 WAITING = N_("Even geduld, het gesprek begint zo.")
-CHOSEN = "✓ "
+CHOSEN = "✓ "  # marks the chosen answer, also for who cannot tell the highlight colour apart
 MIN_POINT_SIZE, MAX_POINT_SIZE, DEFAULT_POINT_SIZE = 12, 48, 22
 
 
@@ -42,7 +42,12 @@ class InterpreterWindow(QWidget):
         self.question_label = QLabel(objectName="clientQuestion", wordWrap=True)
         self.question_dutch = QLabel(objectName="clientQuestionDutch", wordWrap=True)
         self.choices_box = QFrame(objectName="clientChoices")
-        self.choices_layout = QVBoxLayout(self.choices_box)
+        self.choices_layout = QGridLayout(self.choices_box)
+        # Long lists (thirty languages) scroll inside the window instead of stretching it.
+        self.choices_scroll = QScrollArea(objectName="clientChoicesScroll")
+        self.choices_scroll.setWidget(self.choices_box)
+        self.choices_scroll.setWidgetResizable(True)
+        self.choices_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.answer_label = QLabel(objectName="clientAnswer", wordWrap=True)
         self.review_note = QLabel(objectName="reviewNote", wordWrap=True)
         for label in (self.question_label, self.question_dutch, self.answer_label, self.domain_label):
@@ -54,11 +59,12 @@ class InterpreterWindow(QWidget):
         layout.addWidget(self.question_label)
         layout.addWidget(self.question_dutch)
         layout.addSpacing(16)
-        layout.addWidget(self.choices_box)
+        layout.addWidget(self.choices_scroll, 1)
         layout.addWidget(self.answer_label)
-        layout.addStretch(1)
+        layout.addStretch(0)
         layout.addWidget(self.review_note)
         self.choice_labels: list[QLabel] = []
+        self._alignment = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute
 
         QShortcut(QKeySequence.StandardKey.ZoomIn, self, lambda: self.set_point_size(self.point_size + 2))
         QShortcut(QKeySequence("Ctrl+="), self, lambda: self.set_point_size(self.point_size + 2))
@@ -70,6 +76,7 @@ class InterpreterWindow(QWidget):
             "QLabel#clientQuestion { color: #111827; font-weight: 600; }"
             "QLabel#clientQuestionDutch, QLabel#reviewNote { color: #6b7280; }"
             "QLabel[chosen=\"true\"] { background: #dbeafe; border-radius: 6px; }"
+            "QScrollArea#clientChoicesScroll, QFrame#clientChoices { background: transparent; }"
         )
         self.resize(900, 600)
         self.set_language("nl")
@@ -85,6 +92,14 @@ class InterpreterWindow(QWidget):
         self.catalog = Catalog(locale, domain="client")
         rtl = self.catalog.direction is TextDirection.RIGHT_TO_LEFT
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        # Every line starts on the language's side, the Dutch original beneath included: Qt would
+        # otherwise align each label by the direction of its own text.
+        self._alignment = (
+            Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+        ) | Qt.AlignmentFlag.AlignAbsolute
+        for label in (self.domain_label, self.question_label, self.question_dutch, self.answer_label,
+                      self.review_note):
+            label.setAlignment(self._alignment)
         self._apply_fonts()
         self._render()
 
@@ -174,22 +189,27 @@ class InterpreterWindow(QWidget):
             source = choice.client_text or choice.label
             text = self.catalog.pgettext(f"{question.id}/{choice.value}", source)
             is_chosen = choice.value in chosen
-            label = QLabel((CHOSEN if is_chosen else "   ") + text, objectName="clientChoice")
+            label = QLabel((CHOSEN + text) if is_chosen else text, objectName="clientChoice")
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setProperty("chosen", is_chosen)
+            label.setAlignment(self._alignment)
             label.setFont(base)
+            label.setContentsMargins(8, 2, 8, 2)
             if self.locale != "nl":
                 label.setToolTip(source)
-            self.choices_layout.addWidget(label)
+            columns = 1 if len(question.options) <= 8 else 2 if len(question.options) <= 20 else 3
+            index = len(self.choice_labels)
+            self.choices_layout.addWidget(label, index // columns, index % columns)
             self.choice_labels.append(label)
-        self.choices_box.show()
+        self.choices_scroll.show()
 
     def _clear_choices(self) -> None:
         for label in self.choice_labels:
             self.choices_layout.removeWidget(label)
+            label.hide()  # at once: deleteLater waits for the event loop
             label.deleteLater()
         self.choice_labels = []
-        self.choices_box.hide()
+        self.choices_scroll.hide()
 
     def _format_value(self, question: Question, value: AnswerValue | None) -> str:
         if value is None:
