@@ -14,7 +14,7 @@ from pathlib import Path
 
 from intake_app.i18n import Catalog
 
-COMMANDS = ("vault", "audit", "recovery-key")
+COMMANDS = ("vault", "audit", "recovery-key", "translations")
 
 _ = Catalog("nl").gettext
 
@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     generate = recovery_sub.add_parser("generate", help=_("een nieuw sleutelpaar maken"))
     generate.add_argument("--private-out", type=Path, required=True)
     generate.add_argument("--public-out", type=Path, required=True)
+
+    translations = sub.add_parser("translations", help=_("vertalingen: voortgang en controle"))
+    translations_sub = translations.add_subparsers(dest="action", required=True)
+    status = translations_sub.add_parser("status", help=_("per taal: vertaald, gecontroleerd, verouderd, ontbrekend"))
+    status.add_argument("--translations", type=Path, help=_("map met de catalogi (standaard: die van de app)"))
     return parser
 
 
@@ -78,6 +83,8 @@ def main(argv: list[str]) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "translations":
+        return _translations_status(args.translations)
     from intake_app.services import vault_service as service
 
     if args.command == "vault" and args.action == "create":
@@ -140,3 +147,22 @@ def _run(args: argparse.Namespace) -> int:
             fingerprint=keys.recovery_key_fingerprint(private.public_key())))
         return 0
     raise AssertionError(args)
+
+
+def _translations_status(folder: Path | None) -> int:
+    from intake_app.i18n.catalog import TRANSLATIONS_DIR
+    from intake_app.i18n.languages import CLIENT_LANGUAGES, OFFICER_LANGUAGES, SOURCE_LOCALE
+    from intake_app.i18n.status import collect, format_table
+
+    folder = folder or TRANSLATIONS_DIR
+    for domain, languages in (("client", CLIENT_LANGUAGES), ("officer", OFFICER_LANGUAGES)):
+        print(_("Domein {domain} ({template})").format(domain=domain, template=folder / f"{domain}.pot"))
+        if not (folder / f"{domain}.pot").is_file():
+            print(_("Geen sjabloon: maak het met python -m intake_app.i18n.extract."), end="\n\n")
+            continue
+        statuses = collect(domain, [locale for locale in languages if locale != SOURCE_LOCALE], folder)
+        if domain == "officer":  # the officer UI is Dutch until a translation is begun
+            statuses = [status for status in statuses if status.exists]
+        print(format_table(statuses, _) if statuses else _("Nog geen catalogi."))
+        print()
+    return 0

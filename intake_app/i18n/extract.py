@@ -26,7 +26,7 @@ from intake_app.i18n.catalog import TRANSLATIONS_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Code whose N_ strings a newcomer may see (in the interpreter window or the translated plan).
-CLIENT_CODE = ("forms/validators.py", "forms/schema.py", "plan")
+CLIENT_CODE = ("forms/validators.py", "forms/schema.py", "plan", "i18n/notes.py")
 KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 HEADER = "Translations of intake_app. Review status per catalog: see the X-Review-Status header."
 
