@@ -48,6 +48,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from intake_app.services import paths
     from intake_app.ui.controller import SessionController
     from intake_app.ui.main_window import MainWindow
+    from intake_app.ui.qt_translations import install_qt_translations
     from intake_app.ui.style import apply_style
 
     logging_setup.install_crash_hooks(paths.log_folder())
@@ -55,6 +56,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("intake_app")
     apply_style(app)
     catalog = Catalog("nl")
+    install_qt_translations(catalog.locale)  # Qt's own buttons and menus in the officer's language
     folder = args.vault or paths.default_vault_folder()
     demo = None
     if args.demo:

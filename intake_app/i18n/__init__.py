@@ -8,6 +8,7 @@ This package imports neither Qt nor SQLAlchemy.
 
 from intake_app.i18n.catalog import (
     N_,
+    NP_,
     Catalog,
     ReviewStatus,
     TextDirection,
@@ -17,6 +18,7 @@ from intake_app.i18n.catalog import (
 )
 
 __all__ = [
+    "NP_",
     "N_",
     "Catalog",
     "ReviewStatus",

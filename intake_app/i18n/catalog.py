@@ -42,6 +42,11 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 (the gettext convention)
+    """Mark a singular/plural pair; translate with ``catalog.ngettext(*pair, count)``."""
+    return singular, plural
+
+
 class TextDirection(Enum):
     LEFT_TO_RIGHT = "ltr"
     RIGHT_TO_LEFT = "rtl"

@@ -27,18 +27,27 @@ from intake_app.i18n.catalog import TRANSLATIONS_DIR
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Code whose N_ strings a newcomer may see (in the interpreter window or the translated plan).
 CLIENT_CODE = ("forms/validators.py", "forms/schema.py", "plan", "i18n/notes.py")
-KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "N_": None, "NP_": (1, 2), "_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+}
 HEADER = "Translations of intake_app. Review status per catalog: see the X-Review-Status header."
 
 
-def _code_messages(paths: Iterable[str] | None) -> Iterable[tuple[str, str, str | None, int]]:
+def _code_messages(
+    paths: Iterable[str] | None,
+) -> Iterable[tuple[str, str | tuple[str, str], str | None, int]]:
     """(file, msgid, context, line) for every marked string below the package (or the given parts)."""
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(PACKAGE_DIR), method_map=[("**.py", "python")], keywords=KEYWORDS, strip_comment_tags=True
     ):
         if paths is not None and not any(filename == p or filename.startswith(p + "/") for p in paths):
             continue
-        msgid = message[0] if isinstance(message, tuple) else message
+        # A (singular, plural) pair stays a pair: translators then write every plural form.
+        msgid: str | tuple[str, str] | None
+        if isinstance(message, tuple):
+            msgid = (message[0], message[1]) if len(message) > 1 else message[0]
+        else:
+            msgid = message
         if msgid:
             yield filename, msgid, context, lineno
 

@@ -150,7 +150,7 @@ def pip_deadline(
         if not awaiting and extension.requested_on > due:
             raise PlanValidationError(
                 "deadline.extension_too_late",
-                N_("Verlengen kan alleen vóór de termijn verloopt; de termijn liep af op {due}."),
+                N_("Verlengen kan alleen voordat de termijn verloopt; de termijn liep af op {due}."),
                 due=due,
             )
         if extension.information_received_on is None:

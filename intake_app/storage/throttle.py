@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from intake_app.i18n import N_
+from intake_app.i18n import NP_
 from intake_app.storage.keys import write_file_atomically
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,10 @@ _FORMAT_VERSION: Final = 1
 class TooManyAttempts(Exception):
     """Unlocking must wait. Show ``catalog.ngettext(message, plural_message, seconds)``, formatted."""
 
-    message: Final = N_("Te veel mislukte pogingen. Probeer het over {seconds} seconde opnieuw.")
-    plural_message: Final = N_("Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.")
+    message, plural_message = NP_(
+        "Te veel mislukte pogingen. Probeer het over {seconds} seconde opnieuw.",
+        "Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.",
+    )
 
     def __init__(self, wait: float) -> None:
         self.wait = wait

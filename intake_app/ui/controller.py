@@ -348,7 +348,10 @@ class SessionController(QObject):
 
     def set_officer_language(self, locale: str) -> None:
         """The officer's own UI language, independent of the newcomer's."""
+        from intake_app.ui.qt_translations import install_qt_translations
+
         self.catalog = Catalog(locale)
+        install_qt_translations(locale)
         self.window.retranslate(self.catalog)
         if self.intake is not None:
             self.intake.catalog = self.catalog

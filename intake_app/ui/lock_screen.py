@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_app.i18n import N_, Catalog
+from intake_app.i18n import N_, NP_, Catalog
 
 TITLE = N_("Kluis vergrendeld")
 INTRO = N_("Vul uw naam en wachtwoord in om de dossiers op deze laptop te openen.")
@@ -23,8 +23,10 @@ NAME = N_("&Naam")
 PASSPHRASE = N_("&Wachtwoord")
 UNLOCK = N_("&Ontgrendelen")
 BUSY = N_("Bezig met ontgrendelen…")
-WAIT = N_("Te veel mislukte pogingen. Probeer het over {seconds} seconde opnieuw.")
-WAIT_PLURAL = N_("Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.")
+WAIT = NP_(
+    "Te veel mislukte pogingen. Probeer het over {seconds} seconde opnieuw.",
+    "Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.",
+)
 RESTORE = N_("&Reservekopie terugzetten")
 NO_BACKUP = N_("Er is geen reservekopie. Neem contact op met de functioneel beheerder.")
 
@@ -125,7 +127,7 @@ class LockScreen(QWidget):
         """Growing delay after failed attempts: count down, then allow a new try."""
         self._wait_left = max(1, seconds)
         self.unlock_button.setEnabled(False)
-        self.show_message(WAIT, seconds=self._wait_left)
+        self.show_message(WAIT[0], seconds=self._wait_left)
         self._wait_timer.start()
 
     def show_damaged(self, msgid: str, has_backup: bool) -> None:
@@ -133,8 +135,8 @@ class LockScreen(QWidget):
         self.restore_button.setVisible(has_backup)
 
     def _render_message(self) -> None:
-        if self._error_msgid == WAIT:
-            text = self._catalog.ngettext(WAIT, WAIT_PLURAL, self._wait_left)
+        if self._error_msgid == WAIT[0]:
+            text = self._catalog.ngettext(*WAIT, self._wait_left)
         else:
             text = self._catalog.gettext(self._error_msgid) if self._error_msgid else ""
         self.message.setText(text.format(**self._error_params) if self._error_params else text)
@@ -147,7 +149,7 @@ class LockScreen(QWidget):
             self.show_message("")
             self.unlock_button.setEnabled(True)
         else:
-            self.show_message(WAIT, seconds=self._wait_left)
+            self.show_message(WAIT[0], seconds=self._wait_left)
 
     def _on_unlock_clicked(self) -> None:
         if not self.unlock_button.isEnabled():
