@@ -123,6 +123,10 @@ def test_switching_languages_retranslates_both_windows(qtbot: QtBot, intake: She
     intake.controller.set_officer_language("en")
     assert intake.window.wizard.next_button.text() == Catalog("en").gettext("&Volgende →")
     assert intake.window.wizard.next_button.text() != "&Volgende →"
+    row = intake.window.wizard.page("person").row(AnswerKey("family_name"))  # type: ignore[union-attr]
+    assert row is not None
+    assert row.label.text().startswith(Catalog("en").pgettext("family_name", "Achternaam"))
+    assert not row.label.text().startswith("Achternaam")  # questionnaire texts follow the officer language
     intake.controller.set_officer_language("nl")
     assert intake.window.wizard.next_button.text() == "&Volgende →"
 

@@ -157,11 +157,15 @@ class _LongTextEditor(Editor):
 class _RadioEditor(Editor):
     """Few choices: radio buttons; arrow keys move between them, Tab leaves the group."""
 
-    def __init__(self, values: list[str], labels: list[str], to_value: Callable[[str], AnswerValue]) -> None:
+    def __init__(
+        self, values: list[str], labels: list[str], to_value: Callable[[str], AnswerValue],
+        contexts: list[str] | None = None,
+    ) -> None:
         box = QWidget()
         super().__init__(box)
         self._values = values
         self._labels = labels
+        self._contexts = contexts
         self._to_value = to_value
         # Short answers side by side (Ja / Nee / Onbekend); longer ones under each other, never cut off.
         layout: QHBoxLayout | QVBoxLayout = (
@@ -195,16 +199,17 @@ class _RadioEditor(Editor):
         return checked if checked is not None else self.buttons[0]
 
     def retranslate(self, catalog: Catalog) -> None:
-        for button, label in zip(self.buttons, self._labels, strict=True):
-            button.setText(catalog.gettext(label))
+        for index, (button, label) in enumerate(zip(self.buttons, self._labels, strict=True)):
+            button.setText(_translate(catalog, self._contexts, index, label))
 
 
 class _ComboEditor(Editor):
-    def __init__(self, values: list[str], labels: list[str]) -> None:
+    def __init__(self, values: list[str], labels: list[str], contexts: list[str]) -> None:
         self.combo = QComboBox()
         super().__init__(self.combo)
         self._values = values
         self._labels = labels
+        self._contexts = contexts
         self.combo.addItem("", None)
         for value in values:
             self.combo.addItem("", value)
@@ -220,16 +225,17 @@ class _ComboEditor(Editor):
 
     def retranslate(self, catalog: Catalog) -> None:
         self.combo.setItemText(0, catalog.gettext(CHOOSE))
-        for index, label in enumerate(self._labels, start=1):
-            self.combo.setItemText(index, catalog.gettext(label))
+        for index, label in enumerate(self._labels):
+            self.combo.setItemText(index + 1, _translate(catalog, self._contexts, index, label))
 
 
 class _CheckEditor(Editor):
-    def __init__(self, values: list[str], labels: list[str]) -> None:
+    def __init__(self, values: list[str], labels: list[str], contexts: list[str]) -> None:
         box = QWidget()
         super().__init__(box)
         self._values = values
         self._labels = labels
+        self._contexts = contexts
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -255,8 +261,13 @@ class _CheckEditor(Editor):
         return self.boxes[0]
 
     def retranslate(self, catalog: Catalog) -> None:
-        for box, label in zip(self.boxes, self._labels, strict=True):
-            box.setText(catalog.gettext(label))
+        for index, (box, label) in enumerate(zip(self.boxes, self._labels, strict=True)):
+            box.setText(_translate(catalog, self._contexts, index, label))
+
+
+def _translate(catalog: Catalog, contexts: list[str] | None, index: int, label: str) -> str:
+    """Choice labels are looked up by their stable id (``question/value``) as the templates store them."""
+    return catalog.pgettext(contexts[index], label) if contexts else catalog.gettext(label)
 
 
 def make_editor(question: Question) -> Editor | None:
@@ -277,14 +288,15 @@ def make_editor(question: Question) -> Editor | None:
         high = int(question.rules.maximum if question.rules.maximum is not None else 5)
         values = [str(n) for n in range(low, high + 1)]
         return _RadioEditor(values, values, int)
+    values = [c.value for c in question.options]
+    labels = [c.label for c in question.options]
+    contexts = [f"{question.id}/{c.value}" for c in question.options]  # msgctxt of each choice
     if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO_UNKNOWN):
-        values = [c.value for c in question.options]
-        labels = [c.label for c in question.options]
         if len(values) <= RADIO_LIMIT:
-            return _RadioEditor(values, labels, str)
-        return _ComboEditor(values, labels)
+            return _RadioEditor(values, labels, str, contexts)
+        return _ComboEditor(values, labels, contexts)
     if kind is QuestionKind.MULTIPLE_CHOICE:
-        return _CheckEditor([c.value for c in question.options], [c.label for c in question.options])
+        return _CheckEditor(values, labels, contexts)
     return None
 
 

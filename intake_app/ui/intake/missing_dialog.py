@@ -25,9 +25,10 @@ class MissingDialog(QDialog):
         self.tree = QTreeWidget(objectName="missingTree")
         self.tree.setHeaderHidden(True)
         for domain_id, keys in missing.items():
-            domain_item = QTreeWidgetItem([_(form.domain(domain_id).title) + f" ({len(keys)})"])
+            title = catalog.pgettext(f"domain:{domain_id}", form.domain(domain_id).title)
+            domain_item = QTreeWidgetItem([f"{title} ({len(keys)})"])
             for key in keys:
-                child = QTreeWidgetItem([_(form.question(key.question_id).label)])
+                child = QTreeWidgetItem([catalog.pgettext(key.question_id, form.question(key.question_id).label)])
                 child.setData(0, Qt.ItemDataRole.UserRole, tuple(key))
                 domain_item.addChild(child)
             self.tree.addTopLevelItem(domain_item)

@@ -127,9 +127,10 @@ class _GroupSection(QFrame):
     def retranslate(self, catalog: Catalog) -> None:
         self._catalog = catalog
         _ = catalog.gettext
-        entry = _(self.group.entry_label or DEFAULT_ENTRY)
-        self.title.setText(_(self.group.label))
-        self.help.setText(_(self.group.help) if self.group.help else "")
+        by_id = self.group.id
+        entry = catalog.pgettext(by_id, self.group.entry_label) if self.group.entry_label else _(DEFAULT_ENTRY)
+        self.title.setText(catalog.pgettext(by_id, self.group.label))
+        self.help.setText(catalog.pgettext(by_id, self.group.help) if self.group.help else "")
         self.help.setVisible(bool(self.group.help))
         self.add_button.setText(_(ADD_ENTRY).format(entry=entry.lower()))
         for number, frame in enumerate(self.frames, start=1):
@@ -187,7 +188,7 @@ class DomainPage(QScrollArea):
         row.advance_requested.connect(self.advance_requested)
 
     def retranslate(self, catalog: Catalog) -> None:
-        self.title.setText(catalog.gettext(self.domain.title))
+        self.title.setText(catalog.pgettext(f"domain:{self.domain.id}", self.domain.title))
         self.special.setText(catalog.gettext(SPECIAL_CATEGORY))
         for row in self.rows.values():
             row.retranslate(catalog)

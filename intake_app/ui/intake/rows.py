@@ -53,12 +53,12 @@ class QuestionRow(QFrame):
         self.retranslate(catalog)
 
     def retranslate(self, catalog: Catalog) -> None:
-        _ = catalog.gettext
-        text = _(self.question.label)
+        by_id = self.question.id  # questionnaire texts are looked up by their stable id (msgctxt)
+        text = catalog.pgettext(by_id, self.question.label)
         if self.question.required and self.question.kind is not QuestionKind.NOTE:
             text += REQUIRED_MARK
         self.label.setText(text)
-        self.help.setText(_(self.question.help) if self.question.help else "")
+        self.help.setText(catalog.pgettext(by_id, self.question.help) if self.question.help else "")
         self.help.setVisible(bool(self.question.help))
         if self.editor is not None:
             self.editor.retranslate(catalog)

@@ -136,7 +136,8 @@ class IntakeWizard(QWidget):
         _ = self._catalog.gettext
         for row, domain in enumerate(self._domains):
             item = self.sidebar.item(row)
-            item.setText(_(PROGRESS).format(title=_(domain.title), percent=progress.get(domain.id, 0)))
+            title = self._catalog.pgettext(f"domain:{domain.id}", domain.title)
+            item.setText(_(PROGRESS).format(title=title, percent=progress.get(domain.id, 0)))
             item.setHidden(domain.id not in visible)
 
     def add_page(self, page: DomainPage) -> None:
