@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, str] = {
     "save_answer": "benchmarks.save_answer",
     "unlock": "benchmarks.unlock",
     "wizard": "benchmarks.wizard",
+    "pip_pdf": "benchmarks.pip_pdf",
 }
 ALIASES = {"start-up": "startup", "save": "save_answer", "save-answer": "save_answer"}
 
