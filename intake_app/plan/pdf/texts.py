@@ -7,6 +7,7 @@ The plan addresses the newcomer ("u"), in plain Dutch. Values are named placehol
 from __future__ import annotations
 
 from intake_app.i18n import N_
+from intake_app.i18n.notes import UNREVIEWED_NOTE
 
 TITLE = N_("Plan Inburgering en Participatie (PIP)")
 SUBTITLE = N_("Datum van dit plan: {date}. Versie {version}.")
@@ -15,7 +16,8 @@ TRANSLATION_NOTICE = N_(
     "Dit is een vertaling van uw Plan Inburgering en Participatie, alleen ter informatie. "
     "Alleen de Nederlandse tekst is bindend."
 )
-CONCEPT_TRANSLATION = N_("Deze vertaling is nog niet gecontroleerd door een vertaler.")
+# One note for screens and PDFs alike, so translators translate it once.
+CONCEPT_TRANSLATION = UNREVIEWED_NOTE
 DEMO_BANNER = N_("DEMO: fictieve gegevens, geen echt besluit")
 
 # Section headings, in the order of the plan.
