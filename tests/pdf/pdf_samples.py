@@ -77,7 +77,7 @@ ARABIC_NOTICE = {
     "Alleen de Nederlandse tekst is bindend.": (
         "هذه ترجمة لخطة الاندماج والمشاركة الخاصة بك، للعلم فقط. النص الهولندي وحده هو الملزم."
     ),
-    "Concept-vertaling: nog niet gecontroleerd door een beëdigd vertaler.": "ترجمة أولية: لم يراجعها مترجم محلَّف بعد.",
+    "Concept-vertaling: nog niet gecontroleerd door een beëdigd vertaler.": "ترجمة أولية: لم يراجعها مترجم محلف بعد.",
     "Persoon en doelgroep": "الشخص والفئة المستهدفة",
     "pagina {page} van {pages}": "صفحة {page} من {pages}",
 }
