@@ -25,6 +25,8 @@ BENCHMARKS: dict[str, str] = {
     "unlock": "benchmarks.unlock",
     "wizard": "benchmarks.wizard",
     "pip_pdf": "benchmarks.pip_pdf",
+    "sync_push": "benchmarks.sync_push",
+    "case_list": "benchmarks.case_list",
 }
 ALIASES = {"start-up": "startup", "save": "save_answer", "save-answer": "save_answer"}
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from intake_app.services.case_service import CaseService
 from intake_app.services.paths import default_vault_folder, vault_files_present
-from intake_app.storage import backup, keys
+from intake_app.storage import backup, keys, plans
 from intake_app.storage.audit import AuditAction, AuditProblem
 from intake_app.storage.database import DATABASE_NAME
 from intake_app.storage.passphrase import PassphraseCheck, check_passphrase
@@ -38,6 +39,14 @@ class VaultSession:
 
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
+        self._cases: CaseService | None = None
+
+    @property
+    def cases(self) -> CaseService:
+        """The case list and life cycle (close, delete, retention, imports)."""
+        if self._cases is None:
+            self._cases = CaseService(self._vault)
+        return self._cases
 
     @property
     def officer(self) -> str:
@@ -70,13 +79,18 @@ class VaultSession:
         return self._vault.answers(case_id)
 
     def save_answer(self, case_id: str, key: AnswerKey, value: AnswerValue) -> str:
-        return self._vault.save_answer(case_id, key, value)
+        version = self._vault.save_answer(case_id, key, value)
+        self.cases.answers_changed(case_id, (key[0],))  # the list's deadline, when it depends on this
+        return version
 
     def clear_answer(self, case_id: str, key: AnswerKey) -> None:
         self._vault.clear_answer(case_id, key)
+        self.cases.answers_changed(case_id, (key[0],))
 
     def apply_changes(self, case_id: str, changes: list[tuple[AnswerKey, AnswerValue | None]]) -> list[str]:
-        return self._vault.apply_changes(case_id, changes)
+        versions = self._vault.apply_changes(case_id, changes)
+        self.cases.answers_changed(case_id, {key[0] for key, _value in changes})
+        return versions
 
     def set_position(self, case_id: str, key: AnswerKey) -> None:
         self._vault.set_position(case_id, key)
@@ -98,6 +112,26 @@ class VaultSession:
 
     def pending_changes(self) -> int:
         return self._vault.pending_changes()
+
+    # -- plan versions and their PDFs (append-only; see storage.plans) ----------------------------
+
+    def plan_versions(self, case_id: str) -> list[plans.PlanVersionRecord]:
+        return plans.versions(self._vault, case_id)
+
+    def plan_version(self, case_id: str, number: int | None = None) -> plans.PlanVersionRecord | None:
+        return plans.version(self._vault, case_id, number)
+
+    def save_plan_version(self, case_id: str, **fields: Any) -> plans.PlanVersionRecord:
+        return plans.save_version(self._vault, case_id, **fields)
+
+    def plan_document(self, case_id: str, number: int, language: str) -> plans.PlanDocumentRecord | None:
+        return plans.document(self._vault, case_id, number, language)
+
+    def store_plan_document(self, case_id: str, number: int, language: str, pdf: bytes) -> plans.PlanDocumentRecord:
+        return plans.store_document(self._vault, case_id, number, language, pdf)
+
+    def record_plan_export(self, case_id: str, number: int, language: str) -> None:
+        plans.record_export(self._vault, case_id, number, language)
 
 
 def create_vault(

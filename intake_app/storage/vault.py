@@ -238,37 +238,44 @@ class Vault:
         hot path of the app (every answer the officer gives), so it speaks plain SQL on the
         driver's cursor: SQLAlchemy's statement building cost more than the statements themselves.
         """
+        with self._db().begin() as connection:
+            return self.write_changes(connection, case_id, changes)
+
+    def write_changes(
+        self, connection: Any, case_id: str, changes: Sequence[tuple[AnswerKey, AnswerValue | None]]
+    ) -> list[str]:
+        """:meth:`apply_changes` inside the caller's transaction, for work that must commit all or
+        nothing together with other rows (an import creating a case with its answers)."""
         versions: list[str] = []
         now = _now_iso()
-        with self._db().begin() as connection:
-            cursor = connection.connection.cursor()
-            for key, value in changes:
-                question_id, entry_id = key
-                cursor.execute(_SQL_TOUCH_CASE, (now, question_id, entry_id, case_id))
-                if cursor.rowcount == 0:
-                    raise CaseNotFound()
-                row = cursor.execute(_SQL_VERSION, (case_id, question_id, entry_id)).fetchone()
-                base_version = None if row is None else row[0]
-                version = str(self._clock.now())
-                versions.append(version)
-                if value is None:
-                    if base_version is None:
-                        continue
-                    cursor.execute(_SQL_DELETE_ANSWER, (case_id, question_id, entry_id))
-                    value_json = None
-                else:
-                    value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-                    cursor.execute(
-                        _SQL_UPSERT_ANSWER,
-                        (case_id, question_id, entry_id, value_json, version, self.officer, now),
-                    )
-                cursor.execute(_SQL_QUEUE_CHANGE, (case_id, question_id, entry_id, value_json, version, base_version))
-                if entry_id == "" and (question_id in _LISTED_ANSWERS or question_id in _NAME_PARTS):
-                    self._update_listed_fields(connection, case_id, question_id, value)
-            cursor.close()
-            if changes:
-                detail = ",".join(sorted({key[0] for key, _ in changes}))[:200]
-                audit.append(connection, self.officer, AuditAction.EDIT, case_id, detail)
+        cursor = connection.connection.cursor()
+        for key, value in changes:
+            question_id, entry_id = key
+            cursor.execute(_SQL_TOUCH_CASE, (now, question_id, entry_id, case_id))
+            if cursor.rowcount == 0:
+                raise CaseNotFound()
+            row = cursor.execute(_SQL_VERSION, (case_id, question_id, entry_id)).fetchone()
+            base_version = None if row is None else row[0]
+            version = str(self._clock.now())
+            versions.append(version)
+            if value is None:
+                if base_version is None:
+                    continue
+                cursor.execute(_SQL_DELETE_ANSWER, (case_id, question_id, entry_id))
+                value_json = None
+            else:
+                value_json = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                cursor.execute(
+                    _SQL_UPSERT_ANSWER,
+                    (case_id, question_id, entry_id, value_json, version, self.officer, now),
+                )
+            cursor.execute(_SQL_QUEUE_CHANGE, (case_id, question_id, entry_id, value_json, version, base_version))
+            if entry_id == "" and (question_id in _LISTED_ANSWERS or question_id in _NAME_PARTS):
+                self._update_listed_fields(connection, case_id, question_id, value)
+        cursor.close()
+        if changes:
+            detail = ",".join(sorted({key[0] for key, _ in changes}))[:200]
+            audit.append(connection, self.officer, AuditAction.EDIT, case_id, detail)
         self._dirty = True
         return versions
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # imported where first needed: the lock screen paints before 
     from intake_app.forms import AnswerKey
     from intake_app.ui.intake.controller import IntakeController
     from intake_app.ui.interpreter.window import InterpreterWindow
+    from intake_app.ui.plan.controller import PlanController
+    from intake_app.ui.workspace_controller import WorkspaceController
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class SessionController(QObject):
         self.idle.idle.connect(self.lock)
 
         window.new_case_requested.connect(self.new_case)
+        window.plan_requested.connect(self.show_plan)
         window.lock_requested.connect(self.lock)
         window.closing.connect(self.shutdown)
         window.lock_screen.unlock_requested.connect(self.unlock)
@@ -66,7 +69,9 @@ class SessionController(QObject):
         window.interpreter_full_screen_requested.connect(self.interpreter_full_screen)
         window.officer_language_chosen.connect(self.set_officer_language)
         self.intake: IntakeController | None = None
+        self.plan: PlanController | None = None
         self.interpreter: InterpreterWindow | None = None
+        self.workspace_controller: WorkspaceController | None = None  # once the workspace page exists
         self._judge: Any = None  # the passphrase judge, once the storage stack has loaded
 
     def _on_window_page_created(self, screen: Screen) -> None:
@@ -75,7 +80,10 @@ class SessionController(QObject):
             if self._judge is not None:
                 self.window.first_run.set_judge(self._judge)
         elif screen is Screen.WORKSPACE:
+            from intake_app.ui.workspace_controller import WorkspaceController
+
             self.window.workspace.case_activated.connect(self.open_case)
+            self.workspace_controller = WorkspaceController(self.window.workspace, lambda: self.catalog, self)
         elif screen is Screen.INTAKE:
             self.window.wizard.missing_requested.connect(self.show_missing)
             self.window.wizard.client_language_chosen.connect(self.set_client_language)
@@ -171,8 +179,12 @@ class SessionController(QObject):
         self.window.lock_screen.prepare()  # forget the typed passphrase
         self.window.officer_label.setText(session.officer)
         self.window.workspace.set_cases(cases, select_case=self._resume_case)
+        if self.workspace_controller is not None:
+            self.workspace_controller.attach(session)
         if self._resume_screen is Screen.INTAKE and self._resume_case:
             self.open_case(self._resume_case)
+        elif self._resume_screen is Screen.PLAN and self._resume_case:
+            self.show_plan(self._resume_case)
         else:
             self.window.show_screen(Screen.WORKSPACE)
         self._watch_idle(True)
@@ -221,9 +233,16 @@ class SessionController(QObject):
             self._resume_case = self.intake.case_id
             self.intake.detach()
             self.intake = None
+        elif self.plan is not None:
+            self._resume_case = self.plan.case_id
         else:
             self._resume_case = self.window.workspace.selected_case()
+        if self.plan is not None:
+            self.plan.detach()
+            self.plan = None
         self._watch_idle(False)
+        if self.workspace_controller is not None:
+            self.workspace_controller.detach()
         self.window.workspace.clear()
         if self.interpreter is not None:
             self.interpreter.clear()
@@ -245,7 +264,7 @@ class SessionController(QObject):
     def refresh_cases(self, select_case: str = "") -> None:
         if self.session is None:
             return
-        self.window.workspace.set_cases(self.session.list_cases(), select_case=select_case)
+        self.window.workspace.set_cases(self.session.cases.rows(), select_case=select_case)
 
     def new_case(self) -> None:
         if self.session is None:
@@ -264,6 +283,7 @@ class SessionController(QObject):
 
         if self.intake is not None:
             self.intake.detach()
+        self._close_plan()
         summary = self.session.open_case(case_id)
         self.intake = IntakeController(
             self.window.wizard, self.session, load_intake_form(), case_id, self.catalog, self
@@ -292,6 +312,48 @@ class SessionController(QObject):
             self.interpreter.clear()
         self.refresh_cases(select_case=case_id)
         self.window.show_screen(Screen.WORKSPACE)
+
+    # -- the plan step ---------------------------------------------------------------------------
+
+    def show_plan(self, case_id: str = "") -> None:
+        """The plan step for the case open in the wizard, or the one selected in the case list."""
+        if self.session is None:
+            return
+        if not case_id:
+            case_id = self.intake.case_id if self.intake is not None else self.window.workspace.selected_case()
+        if not case_id:
+            return
+        from intake_app.ui.case_table import NO_NAME
+        from intake_app.ui.plan.controller import PlanController
+
+        if self.intake is not None:
+            self.intake.detach()
+            self.intake = None
+        self._close_plan()
+        summary = self.session.open_case(case_id)
+        self.plan = PlanController(self.window.plan_step, self.session, case_id, self.catalog, self)
+        self.plan.closed.connect(self.close_plan)
+        self.plan.saved.connect(self._on_plan_saved)
+        self.plan.intake_requested.connect(self.open_case)
+        self.window.show_screen(Screen.PLAN)
+        self.plan.open(summary.display_name or self.catalog.gettext(NO_NAME))
+        self._resume_case = case_id
+
+    def _close_plan(self) -> None:
+        if self.plan is not None:
+            self.plan.detach()
+            self.plan = None
+
+    def close_plan(self) -> None:
+        if self.plan is None:
+            return
+        case_id = self.plan.case_id
+        self._close_plan()
+        self.refresh_cases(select_case=case_id)
+        self.window.show_screen(Screen.WORKSPACE)
+
+    def _on_plan_saved(self, case_id: str) -> None:
+        self.refresh_cases(select_case=case_id)
 
     def show_missing(self) -> None:
         if self.intake is None:
@@ -355,6 +417,8 @@ class SessionController(QObject):
         self.window.retranslate(self.catalog)
         if self.intake is not None:
             self.intake.catalog = self.catalog
+        if self.plan is not None:
+            self.plan.retranslate(self.catalog)
         if self.interpreter is not None:
             self.interpreter.set_officer_catalog(self.catalog)
         self.officer_language_changed.emit(locale)
@@ -387,4 +451,4 @@ class SessionController(QObject):
 
 def _with_cases(session: Any) -> tuple[Any, list[Any]]:
     """Runs in the unlock job: the case list is read off the GUI thread too."""
-    return session, session.list_cases()
+    return session, session.cases.rows()

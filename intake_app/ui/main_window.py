@@ -17,6 +17,7 @@ from intake_app.ui.lock_screen import LockScreen
 if TYPE_CHECKING:
     from intake_app.ui.first_run import FirstRunScreen
     from intake_app.ui.intake.wizard import IntakeWizard
+    from intake_app.ui.plan.step import PlanStep
     from intake_app.ui.workspace import Workspace
 
 APP_TITLE = N_("intake_app — brede intake")
@@ -28,6 +29,7 @@ INTERPRETER = N_("&Tolkvenster")
 INTERPRETER_FULL_SCREEN = N_("Tolkvenster &schermvullend")
 OFFICER_LANGUAGE = N_("Taal van het &scherm")
 NEW_CASE = N_("&Nieuwe intake")
+PLAN = N_("&Plan (PIP)")
 LOCK = N_("&Vergrendelen")
 QUIT = N_("&Afsluiten")
 ABOUT = N_("&Over intake_app")
@@ -49,10 +51,12 @@ class Screen(Enum):
     LOCK = "lock"
     WORKSPACE = "workspace"
     INTAKE = "intake"
+    PLAN = "plan"
 
 
 class MainWindow(QMainWindow):
     new_case_requested = Signal()
+    plan_requested = Signal()
     interpreter_toggled = Signal(bool)
     interpreter_full_screen_requested = Signal()
     officer_language_chosen = Signal(str)
@@ -76,6 +80,8 @@ class MainWindow(QMainWindow):
 
         self.new_case_action = _action(self, "Ctrl+N")
         self.new_case_action.triggered.connect(self.new_case_requested)
+        self.plan_action = _action(self, "Ctrl+P")
+        self.plan_action.triggered.connect(self.plan_requested)
         self.lock_action = _action(self, "Ctrl+L")
         self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action = _action(self, "Ctrl+Q")
@@ -88,13 +94,13 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self)
         self.about_action.triggered.connect(lambda: show_about(self, self._catalog))
         self._file_menu = self.menuBar().addMenu("")
-        self._file_menu.addActions([self.new_case_action, self.lock_action])
+        self._file_menu.addActions([self.new_case_action, self.plan_action, self.lock_action])
         self._file_menu.addSeparator()
         self._file_menu.addAction(self.quit_action)
         self.toolbar = self.addToolBar("")
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.addActions([self.new_case_action, self.lock_action])
+        self.toolbar.addActions([self.new_case_action, self.plan_action, self.lock_action])
         self._view_menu = self.menuBar().addMenu("")
         self._view_menu.addActions([self.interpreter_action, self.interpreter_full_action])
         self._language_menu = self._view_menu.addMenu("")
@@ -134,6 +140,8 @@ class MainWindow(QMainWindow):
         for locale, action in self._language_actions.items():
             action.setChecked(locale == catalog.locale)
         self.new_case_action.setText(_(NEW_CASE))
+        self.plan_action.setText(_(PLAN))
+        self.plan_action.setToolTip(f"{_(PLAN).replace('&', '')} (Ctrl+P)")
         self.lock_action.setText(_(LOCK))
         self.quit_action.setText(_(QUIT))
         self.about_action.setText(_(ABOUT))
@@ -164,6 +172,14 @@ class MainWindow(QMainWindow):
             self._add_page(Screen.INTAKE, IntakeWizard(self._catalog))
         return self._screens[Screen.INTAKE]  # type: ignore[return-value]
 
+    @property
+    def plan_step(self) -> PlanStep:
+        if Screen.PLAN not in self._screens:
+            from intake_app.ui.plan.step import PlanStep
+
+            self._add_page(Screen.PLAN, PlanStep(self._catalog))
+        return self._screens[Screen.PLAN]  # type: ignore[return-value]
+
     def has_screen(self, screen: Screen) -> bool:
         return screen in self._screens
 
@@ -177,10 +193,12 @@ class MainWindow(QMainWindow):
             Screen.FIRST_RUN: lambda: self.first_run,
             Screen.WORKSPACE: lambda: self.workspace,
             Screen.INTAKE: lambda: self.wizard,
+            Screen.PLAN: lambda: self.plan_step,
         }.get(screen, lambda: self._screens[screen])()
         self.stack.setCurrentWidget(page)
-        unlocked = screen in (Screen.WORKSPACE, Screen.INTAKE)
+        unlocked = screen in (Screen.WORKSPACE, Screen.INTAKE, Screen.PLAN)
         self.new_case_action.setEnabled(unlocked)
+        self.plan_action.setEnabled(screen in (Screen.WORKSPACE, Screen.INTAKE))
         self.lock_action.setEnabled(unlocked)
         self.toolbar.setVisible(unlocked)
         if not unlocked:

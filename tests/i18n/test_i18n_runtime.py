@@ -7,12 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from i18n_support import write_catalog
 
 from intake_app.i18n import Catalog, ReviewStatus, TextDirection, TranslationState, text_direction
 from intake_app.i18n import catalog as catalog_module
 from intake_app.i18n.extract import build_catalog
 from intake_app.i18n.notes import UNREVIEWED_NOTE
+
+from i18n_support import write_catalog
 
 QUESTION = ("date_of_birth", "Wat is uw geboortedatum?")
 CHOICE = ("marital_status/married", "Getrouwd")

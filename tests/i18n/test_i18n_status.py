@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from i18n_support import write_catalog, write_template
-
 from intake_app.i18n.languages import CLIENT_LANGUAGES
 from intake_app.i18n.pofiles import read_po_file
 from intake_app.i18n.status import CatalogStatus, collect, count, format_table
+
+from i18n_support import write_catalog, write_template
 
 TEMPLATE = '''
 msgctxt "q1"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.frontend import CommandLineInterface
-from i18n_support import write_catalog, write_template
 
 from intake_app.i18n import Catalog, ReviewStatus, TranslationState
 from intake_app.i18n.catalog import TRANSLATIONS_DIR
@@ -15,6 +14,8 @@ from intake_app.i18n.extract import _code_messages
 from intake_app.i18n.pofiles import REVIEWED_FLAG, PoCatalog, key_of, read_po_file, write_po_file
 from intake_app.i18n.status import count
 from intake_app.i18n.update import update_all
+
+from i18n_support import write_catalog, write_template
 
 CHANGED_CONTEXT = "marital_status/married"
 KEPT_CONTEXT = "date_of_birth"

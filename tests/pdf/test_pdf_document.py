@@ -28,6 +28,16 @@ from pdf_reading import (
     placed_lines,
     read,
 )
+
+from intake_app.i18n import Catalog
+from intake_app.i18n.catalog import TextDirection, text_direction
+from intake_app.plan.bidi_text import LRI, PDI, isolate, strip_controls
+from intake_app.plan.pdf import PdfMeta, canonical_json, content_digest, render_pip_pdf
+from intake_app.plan.pdf import texts as t
+from intake_app.plan.pdf import translation_info as translation_info_module
+from intake_app.plan.pdf.document import MARGIN_X, PAGE_WIDTH
+from intake_app.plan.pdf.translation_info import translation_info
+
 from pdf_samples import (
     ARABIC_NOTICE,
     LOCALES,
@@ -38,15 +48,6 @@ from pdf_samples import (
     onderwijs_plan,
     refugee_plan,
 )
-
-from intake_app.i18n import Catalog
-from intake_app.i18n.catalog import TextDirection, text_direction
-from intake_app.plan.bidi_text import LRI, PDI, isolate, strip_controls
-from intake_app.plan.pdf import PdfMeta, canonical_json, content_digest, render_pip_pdf
-from intake_app.plan.pdf import texts as t
-from intake_app.plan.pdf import translation_info as translation_info_module
-from intake_app.plan.pdf.document import MARGIN_X, PAGE_WIDTH
-from intake_app.plan.pdf.translation_info import translation_info
 
 assert set(REQUIRED_LOCALES) <= set(LOCALES)
 

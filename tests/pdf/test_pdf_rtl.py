@@ -14,7 +14,6 @@ import itertools
 import pdfplumber
 import pytest
 from pdf_reading import Glyph, Line, bundled_cmaps, drawn_lines, glyphs
-from pdf_samples import NARROW, RTL_LOCALES, SENTENCES, TANWEEN, paragraphs_pdf
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
@@ -23,6 +22,8 @@ from intake_app.i18n.fonts import ARABIC
 from intake_app.plan.pdf.fonts import font_chain
 from intake_app.plan.pdf.layout import break_lines
 from intake_app.plan.pdf.shaping import shape_paragraph
+
+from pdf_samples import NARROW, RTL_LOCALES, SENTENCES, TANWEEN, paragraphs_pdf
 
 LEFT = 72.0
 FATHATAN, DAMMATAN = "\u064b", "\u064c"
