@@ -31,13 +31,18 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from intake_app.cli import COMMANDS
-
-    if argv and argv[0] in COMMANDS:
+    # Only a word (not an option) can be a command: the plain GUI start skips importing the CLI.
+    if argv and not argv[0].startswith("-") and argv[0] in _commands():
         from intake_app.cli import main as cli_main
 
         return cli_main(argv)
     return run_gui(_gui_parser().parse_args(argv))
+
+
+def _commands() -> tuple[str, ...]:
+    from intake_app.cli import COMMANDS
+
+    return COMMANDS
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -56,7 +61,6 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("intake_app")
     apply_style(app)
     catalog = Catalog("nl")
-    install_qt_translations(catalog.locale)  # Qt's own buttons and menus in the officer's language
     folder = args.vault or paths.default_vault_folder()
     demo = None
     if args.demo:
@@ -74,6 +78,8 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
     # Log files (logging.handlers pulls in sockets and queues) are set up once the window is up.
     controller.preloaded.connect(lambda: logging_setup.configure(paths.log_folder()))
+    # Qt's own buttons and menus in the officer's language; no dialog can open before this runs.
+    controller.preloaded.connect(lambda: install_qt_translations(catalog.locale))
     controller.preload_after_first_paint()
     try:
         return app.exec()

@@ -83,6 +83,9 @@ class VaultSession:
         self.cases.answers_changed(case_id, (key[0],))  # the list's deadline, when it depends on this
         return version
 
+    def checkpoint(self) -> None:
+        self._vault.checkpoint()
+
     def clear_answer(self, case_id: str, key: AnswerKey) -> None:
         self._vault.clear_answer(case_id, key)
         self.cases.answers_changed(case_id, (key[0],))

@@ -25,6 +25,10 @@ _CONNECTION_PRAGMAS = (
     "PRAGMA temp_store = MEMORY",
     "PRAGMA secure_delete = ON",
     "PRAGMA busy_timeout = 5000",
+    # SQLite would copy the WAL back into the database inside whichever save crosses 1,000 pages,
+    # making that one save slow. The app checkpoints when the officer pauses (Vault.checkpoint) and
+    # at lock; this high mark only bounds the WAL for long scripted runs.
+    "PRAGMA wal_autocheckpoint = 10000",
 )
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # imported where first needed: the lock screen paints before 
 log = logging.getLogger(__name__)
 
 DEFAULT_LOCK_AFTER_MS = 5 * 60 * 1000
+CHECKPOINT_INTERVAL_MS = 20_000
 RESTORED = N_("De reservekopie is teruggezet. Ontgrendel de kluis opnieuw.")
 
 
@@ -57,6 +58,9 @@ class SessionController(QObject):
         self._busy = False
         self.idle = IdleWatcher(lock_after_ms, self)
         self.idle.idle.connect(self.lock)
+        # The WAL is folded back into the database between answers, never inside a save.
+        self._checkpoint_timer = QTimer(self, interval=CHECKPOINT_INTERVAL_MS)
+        self._checkpoint_timer.timeout.connect(self._checkpoint)
 
         window.new_case_requested.connect(self.new_case)
         window.plan_requested.connect(self.show_plan)
@@ -90,8 +94,19 @@ class SessionController(QObject):
 
     # -- start-up ----------------------------------------------------------------------------
 
+    def _checkpoint(self) -> None:
+        if self.session is not None:
+            try:
+                self.session.checkpoint()
+            except Exception as error:  # a busy database: the next turn or the lock does it
+                log.warning("checkpoint skipped: %s", type(error).__name__)
+
     def _watch_idle(self, watching: bool) -> None:
         """Auto-lock only matters while unlocked; locked, no event pays for the watcher."""
+        if watching:
+            self._checkpoint_timer.start()
+        else:
+            self._checkpoint_timer.stop()
         app = QApplication.instance()
         if app is None:
             return
