@@ -230,7 +230,7 @@ def close_case(vault: Vault, case_id: str, *, status: CaseStatus = CaseStatus.CL
         connection.execute(update(Case).where(Case.id == case_id).values(status=status.value, next_deadline=None))
         _upsert_admin(connection, case_id, closed_at=now, closed_from_status=before, deadline_kind=None, derived_at=now)
         audit.append(connection, vault.officer, AuditAction.EDIT, case_id, f"{detail}:{status.value}")
-    vault._dirty = True
+    vault.mark_changed()
     return str(before)
 
 
@@ -247,7 +247,7 @@ def reopen_case(vault: Vault, case_id: str) -> CaseStatus:
         connection.execute(update(Case).where(Case.id == case_id).values(status=restored.value))
         _upsert_admin(connection, case_id, closed_at=None, closed_from_status=None, derived_at="")
         audit.append(connection, vault.officer, AuditAction.EDIT, case_id, f"reopen:{restored.value}")
-    vault._dirty = True
+    vault.mark_changed()
     return restored
 
 
@@ -275,7 +275,7 @@ def set_retention_months(vault: Vault, months: int) -> None:
         statement = sqlite_insert(Meta).values(key=RETENTION_KEY, value=str(months))
         connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": str(months)}))
         audit.append(connection, vault.officer, AuditAction.EDIT, "", f"retention:{months}")
-    vault._dirty = True
+    vault.mark_changed()
 
 
 # -- deleting ------------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def delete_case(vault: Vault, case_id: str, reason: str) -> None:
     with vault.engine.begin() as connection:
         _delete_rows(connection, case_id)
         audit.append(connection, vault.officer, AuditAction.DELETE, case_id, reason[:200])
-    vault._dirty = True
+    vault.mark_changed()
     scrub(vault)
 
 
@@ -420,7 +420,7 @@ def create_case(
                     imported_by=vault.officer,
                 )
             )
-    vault._dirty = True
+    vault.mark_changed()
     return case_id, import_id
 
 
@@ -433,7 +433,7 @@ def undo_import(vault: Vault, import_id: str) -> str:
         case_id, kind = str(row.case_id), str(row.kind)
         _delete_rows(connection, case_id)
         audit.append(connection, vault.officer, AuditAction.DELETE, case_id, f"undo-import:{kind}:{import_id}")
-    vault._dirty = True
+    vault.mark_changed()
     scrub(vault)
     return case_id
 
@@ -509,7 +509,7 @@ def record_export(vault: Vault, case_id: str, detail: str) -> None:
         if connection.execute(select(Case.id).where(Case.id == case_id)).scalar() is None:
             raise CaseNotFound()
         audit.append(connection, vault.officer, AuditAction.EXPORT, case_id, detail[:200])
-    vault._dirty = True
+    vault.mark_changed()
 
 
 def origin_of(vault: Vault, case_id: str) -> tuple[str, str]:
@@ -526,7 +526,7 @@ def delete_many(vault: Vault, case_ids: Sequence[str], reason: str) -> int:
         for case_id in case_ids:
             _delete_rows(connection, case_id)
             audit.append(connection, vault.officer, AuditAction.DELETE, case_id, reason[:200])
-    vault._dirty = True
+    vault.mark_changed()
     scrub(vault)
     return len(case_ids)
 

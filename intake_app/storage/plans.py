@@ -142,7 +142,7 @@ def save_version(
             values["next_deadline"] = next_deadline
         connection.execute(update(Case).where(Case.id == case_id).values(**values))
         audit.append(connection, vault.officer, AuditAction.EDIT, case_id, f"plan_version:{number}:{state.value}")
-    vault._dirty = True  # a backup is made when the vault closes
+    vault.mark_changed()
     return PlanVersionRecord(
         case_id, number, now, vault.officer, dagtekening, route, amendment_reason, form_version, state,
         decision_json, content_json,
@@ -208,7 +208,7 @@ def store_document(vault: Vault, case_id: str, number: int, language: str, pdf: 
             )
         )
         audit.append(connection, vault.officer, AuditAction.EDIT, case_id, f"plan_document:{number}:{language}")
-    vault._dirty = True
+    vault.mark_changed()
     return record
 
 

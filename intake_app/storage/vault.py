@@ -192,6 +192,10 @@ class Vault:
         if make_backup and self._dirty:
             backup.make_backup(self.folder / DATABASE_NAME)
 
+    def mark_changed(self) -> None:
+        """Something was written outside this class (plans, case administration): back up at close."""
+        self._dirty = True
+
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database now (while the officer pauses), not in a save."""
         with self._db().connect() as connection:
