@@ -65,9 +65,11 @@ from intake_app.plan import (
     next_deadline,
     ontzorgen_review_date,
     pip_deadline,
+    step_down_to_a2,
     switch_route,
 )
 from intake_app.plan import content as c
+from intake_app.plan.amendments import StepDownEvidence
 from intake_app.plan.enums import LanguageLevel, LbtStatus
 from intake_app.plan.text import ParamValue
 from intake_app.services.vault_service import VaultSession
@@ -102,10 +104,7 @@ AMENDMENT_REASON_NEEDED = N_(
     "leerroute, afschalen naar A2 of verhuizing naar een andere gemeente."
 )
 MOVE_KEEPS_ROUTE = N_("Bij een verhuizing blijft de route gelijk; een andere route is een wijziging van de leerroute.")
-STEP_DOWN_NOT_YET = N_(
-    "Afschalen naar A2 kan hier nog niet worden verwerkt: het plan kent alleen taalniveau B1. "
-    "Leg het afschalen vast in het dossier."
-)
+STEP_DOWN_KEEPS_ROUTE = N_("Afschalen naar A2 gebeurt binnen de B1-route: kies de B1-route.")
 PROVIDER_TO_CHOOSE = N_("nog te kiezen")
 
 _TARGET_GROUPS: Final = {
@@ -450,7 +449,7 @@ class PlanProposal:
 def build_plan(
     plan: CasePlan, route: Route, *, on: date, motivation: str = "", extras: PlanExtras = PlanExtras(),
     amendment_reason: AmendmentReason | None = None, fixed_content: PipContent | None = None,
-    policy: PlanPolicy | None = None,
+    step_down: StepDownEvidence | None = None, policy: PlanPolicy | None = None,
 ) -> PlanProposal:
     """Decide ``route`` on ``on`` and build the plan. Raises :class:`PlanValidationError` (Dutch).
 
@@ -479,7 +478,19 @@ def build_plan(
             raise PlanValidationError("plan.move_keeps_route", MOVE_KEEPS_ROUTE)
         amendment = move_to_municipality(extras.municipality, on=on, motivation=motivation, policy=policy.amendments)
     else:
-        raise PlanValidationError("plan.step_down_not_supported", STEP_DOWN_NOT_YET)
+        if route is not Route.B1:
+            raise PlanValidationError("plan.step_down_keeps_route", STEP_DOWN_KEEPS_ROUTE)
+        amendment = step_down_to_a2(
+            fixed.route, fixed_content.route.target_level,
+            step_down or StepDownEvidence(course_hours_followed=0, effort_demonstrated=False, effort_description=""),
+            on=on, motivation=motivation, policy=policy.amendments,
+        )
+        # Same route, lower target: the exams aim at A2 from now on.
+        content = replace(
+            content,
+            route=replace(content.route, target_level=LanguageLevel.A2),
+            exams=replace(content.exams, target_level=LanguageLevel.A2),
+        )
     # An amendment does not restart the three years: the term stays that of the fixed plan.
     return PlanProposal(decision, replace(content, deadlines=fixed_content.deadlines), extras, amendment)
 

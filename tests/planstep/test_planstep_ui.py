@@ -161,3 +161,25 @@ def test_switching_the_officer_language_keeps_the_advice_on_screen(harness: Harn
     assert harness.step.reasons.text()  # still there (in English where the catalog has it)
     assert harness.step.route_buttons[Route.Z].isChecked()
     assert harness.step.deadline_values["term_end"].text() != ""
+
+
+def test_stepping_down_to_a2_asks_for_hours_and_effort(qtbot: QtBot, harness: Harness) -> None:
+    step = harness.step
+    step.choose_route(Route.B1)
+    step.motivation.setPlainText(MOTIVATION)
+    assert harness.controller.save(True), step.message.text()  # a fixed plan on the B1-route
+    assert not step.hours_followed.isVisibleTo(step)
+    step.amendment.setCurrentIndex(step.amendment.findData(AmendmentReason.STEP_DOWN_TO_A2))
+    step.amendment.activated.emit(step.amendment.currentIndex())
+    assert step.hours_followed.isVisibleTo(step) and step.effort.isVisibleTo(step)
+
+    step.choose_route(Route.B1)  # the amendment's own decision and motivation
+    step.motivation.setPlainText(MOTIVATION)
+    step.hours_followed.setValue(599)
+    step.effort.setText("Alle lessen gevolgd, twee examenpogingen, extra begeleiding gehad.")
+    assert not harness.controller.save(False)
+    assert "600" in step.message.text()  # the amendment rules' own message, next to the fields
+    step.hours_followed.setValue(600)
+    assert harness.controller.save(False), step.message.text()
+    latest = harness.session.plan_version(harness.case_id)
+    assert latest is not None and latest.amendment_reason == AmendmentReason.STEP_DOWN_TO_A2.value

@@ -12,6 +12,8 @@ import pytest
 from planstep_profiles import REFERENCE, refugee, vault_with_case
 
 from intake_app.plan import AmendmentReason, PlanValidationError, Route
+from intake_app.plan.amendments import StepDownEvidence
+from intake_app.plan.enums import LanguageLevel
 from intake_app.services import plan_service as ps
 from intake_app.services.vault_service import CaseStatus, VaultSession
 from intake_app.storage.plans import PlanFixedNeedsReason, PlanVersionConflict
@@ -32,11 +34,12 @@ def case(tmp_path: Path) -> Iterator[tuple[VaultSession, str]]:
 
 
 def _save(session: VaultSession, case_id: str, route: Route, on: date, *, fix: bool = False,
-          motivation: str = "", reason: AmendmentReason | None = None) -> ps.PlanVersionInfo:
+          motivation: str = "", reason: AmendmentReason | None = None,
+          step_down: StepDownEvidence | None = None) -> ps.PlanVersionInfo:
     plan = ps.open_plan(session, case_id, on)
     fixed = ps.stored_content(session, case_id, plan.fixed_version.number) if plan.fixed_version else None
     proposal = ps.build_plan(plan, route, on=on, motivation=motivation, extras=EXTRAS, amendment_reason=reason,
-                             fixed_content=fixed)
+                             fixed_content=fixed, step_down=step_down)
     return ps.save_plan(session, plan, proposal, fix=fix, today=on)
 
 
@@ -173,3 +176,29 @@ def test_decision_json_records_the_state_and_extras(case: tuple[VaultSession, st
     assert data["state"] == "vastgesteld"
     assert data["extras"]["provider_name"] == "Taalschool De Brug"
     assert data["decision"]["route"] == "z_route"
+
+
+def test_stepping_down_to_a2_is_recorded_as_its_legal_reason(case: tuple[VaultSession, str]) -> None:
+    session, case_id = case
+    _save(session, case_id, Route.B1, date(2024, 6, 5), fix=True, motivation=MOTIVATION)
+    assert ps.stored_content(session, case_id, 1).route.target_level is LanguageLevel.B1
+    effort = "Zij volgde alle lessen, deed twee keer examen en kreeg extra begeleiding."
+    too_early = StepDownEvidence(course_hours_followed=599, effort_demonstrated=True, effort_description=effort)
+    with pytest.raises(PlanValidationError) as raised:
+        _save(session, case_id, Route.B1, date(2025, 9, 1), motivation=MOTIVATION,
+              reason=AmendmentReason.STEP_DOWN_TO_A2, step_down=too_early)
+    assert raised.value.code == "amendment.step_down_hours"
+    with pytest.raises(PlanValidationError) as other_route:
+        _save(session, case_id, Route.Z, date(2025, 9, 1), motivation=MOTIVATION,
+              reason=AmendmentReason.STEP_DOWN_TO_A2, step_down=too_early)
+    assert other_route.value.code == "plan.step_down_keeps_route"
+    assert [v.number for v in ps.open_plan(session, case_id, REFERENCE).versions] == [1]  # nothing stored
+
+    enough = StepDownEvidence(course_hours_followed=600, effort_demonstrated=True, effort_description=effort)
+    amended = _save(session, case_id, Route.B1, date(2025, 9, 1), motivation=MOTIVATION,
+                    reason=AmendmentReason.STEP_DOWN_TO_A2, step_down=enough)
+    assert amended.amendment_reason is AmendmentReason.STEP_DOWN_TO_A2
+    content = ps.stored_content(session, case_id, 2)
+    assert (content.route.route, content.route.target_level) == (Route.B1, LanguageLevel.A2)
+    assert content.exams.target_level is LanguageLevel.A2
+    assert content.deadlines == ps.stored_content(session, case_id, 1).deadlines  # the term is not restarted

@@ -186,6 +186,7 @@ class PlanController(QObject):
             self.proposal = ps.build_plan(
                 self.plan, route, on=on, motivation=self.step.motivation.toPlainText(), extras=extras,
                 amendment_reason=self.step.amendment_reason(), fixed_content=fixed_content,
+                step_down=self.step.step_down_evidence(),
             )
         except ps.PlanValidationError as error:
             self.step.show_message(error.render(self.catalog))

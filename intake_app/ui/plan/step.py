@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from intake_app.i18n import N_, Catalog
 from intake_app.i18n.languages import CLIENT_LANGUAGES, language_name
 from intake_app.plan import AmendmentReason, Route
+from intake_app.plan.amendments import StepDownEvidence
 
 TITLE = N_("Plan (PIP)")
 TO_CASES = N_("← Dossiers")
@@ -49,6 +51,9 @@ ADVISED = N_("{route} (advies)")
 MOTIVATION = N_("&Motivering:")
 MOTIVATION_HINT = N_("Verplicht als u afwijkt van het advies: ten minste 8 woorden.")
 AMENDMENT = N_("Reden &wijziging:")
+HOURS_FOLLOWED = N_("Gevolgde les&uren:")
+EFFORT = N_("Aangetoonde &inzet:")
+EFFORT_HINT = N_("Waaruit blijkt de inzet? Bijvoorbeeld aanwezigheid, examenpogingen, extra begeleiding.")
 CHOOSE = N_("— kies een wettelijke reden —")
 DAGTEKENING = N_("&Dagtekening:")
 PROVIDER = N_("&Taalschool:")
@@ -125,6 +130,16 @@ class PlanStep(QWidget):
         self.amendment = QComboBox(objectName="amendmentReason")
         self.amendment.activated.connect(lambda _index: self.inputs_changed.emit())
         self.amendment_label.setBuddy(self.amendment)
+        # Stepping down to A2 rests on evidence: hours followed and the effort shown (shown only then).
+        self.hours_label = QLabel()
+        self.hours_followed = QSpinBox(objectName="courseHoursFollowed", maximum=5000)
+        self.hours_followed.valueChanged.connect(lambda _value: self.inputs_changed.emit())
+        self.hours_label.setBuddy(self.hours_followed)
+        self.effort_label = QLabel()
+        self.effort = QLineEdit(objectName="effortDescription")
+        self.effort.editingFinished.connect(self.inputs_changed)
+        self.effort_label.setBuddy(self.effort)
+        self.amendment.activated.connect(lambda _index: self._show_step_down_fields())
         self.dagtekening_label = QLabel()
         self.dagtekening = QDateEdit(objectName="dagtekening", calendarPopup=True)
         self.dagtekening.setDisplayFormat("dd-MM-yyyy")
@@ -147,6 +162,8 @@ class PlanStep(QWidget):
         form.addRow(self.motivation_label, self.motivation)
         form.addRow(self.message)  # right under the fields it is about, never below the fold
         form.addRow(self.amendment_label, self.amendment)
+        form.addRow(self.hours_label, self.hours_followed)
+        form.addRow(self.effort_label, self.effort)
         form.addRow(self.dagtekening_label, self.dagtekening)
         form.addRow(self.provider_label, self.provider)
         form.addRow(self.municipality_label, self.municipality)
@@ -248,6 +265,9 @@ class PlanStep(QWidget):
         self.motivation_label.setText(_(MOTIVATION))
         self.motivation.setPlaceholderText(_(MOTIVATION_HINT))
         self.amendment_label.setText(_(AMENDMENT))
+        self.hours_label.setText(_(HOURS_FOLLOWED))
+        self.effort_label.setText(_(EFFORT))
+        self.effort.setPlaceholderText(_(EFFORT_HINT))
         self.dagtekening_label.setText(_(DAGTEKENING))
         self.provider_label.setText(_(PROVIDER))
         self.municipality_label.setText(_(MUNICIPALITY))
@@ -311,10 +331,27 @@ class PlanStep(QWidget):
             self.amendment.setCurrentIndex(max(0, self.amendment.findData(current)))
         for widget in (self.amendment_label, self.amendment):
             widget.setVisible(needed)
+        self._show_step_down_fields()
 
     def amendment_reason(self) -> AmendmentReason | None:
         data = self.amendment.currentData()
         return data if isinstance(data, AmendmentReason) else None
+
+    def _show_step_down_fields(self) -> None:
+        stepping_down = self.amendment_reason() is AmendmentReason.STEP_DOWN_TO_A2
+        for widget in (self.hours_label, self.hours_followed, self.effort_label, self.effort):
+            widget.setVisible(stepping_down)
+
+    def step_down_evidence(self) -> StepDownEvidence | None:
+        """The evidence for a step-down to A2; the amendment rules judge it, not this widget."""
+        if self.amendment_reason() is not AmendmentReason.STEP_DOWN_TO_A2:
+            return None
+        description = self.effort.text().strip()
+        return StepDownEvidence(
+            course_hours_followed=self.hours_followed.value(),
+            effort_demonstrated=bool(description),
+            effort_description=description,
+        )
 
     def set_dagtekening(self, year: int, month: int, day: int) -> None:
         self.dagtekening.blockSignals(True)
