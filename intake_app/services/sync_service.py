@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from intake_app.services.vault_service import VaultSession
 from intake_app.storage import sync_store
 from intake_app.storage.records import AnswerValue
 from intake_app.storage.sync_store import ConflictRecord, Resolution
@@ -50,10 +51,9 @@ def _vault(session: Any) -> Vault:
     """A Vault, or the one inside a services VaultSession."""
     if isinstance(session, Vault):
         return session
-    inner = getattr(session, "_vault", None)
-    if not isinstance(inner, Vault):
-        raise TypeError("expected a Vault or a VaultSession")
-    return inner
+    if isinstance(session, VaultSession):
+        return session.vault
+    raise TypeError("expected a Vault or a VaultSession")
 
 
 class VaultStore:

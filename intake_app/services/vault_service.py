@@ -49,6 +49,11 @@ class VaultSession:
         return self._cases
 
     @property
+    def vault(self) -> Vault:
+        """The storage vault, for other services (sync, plans); the UI uses this session's methods."""
+        return self._vault
+
+    @property
     def officer(self) -> str:
         return self._vault.officer
 

@@ -11,7 +11,6 @@ Layout of a vault folder::
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import time
 import uuid
@@ -417,10 +416,3 @@ def open_with_data_key(folder: Path, data_key: bytes, officer: str) -> Vault:
     """For trusted tools (the crash tests' writer, recovery): skip the passphrase step."""
     return Vault._open(folder, data_key, officer, AuditAction.UNLOCK)
 
-
-def remove_vault_files(folder: Path) -> None:
-    """Delete a throwaway (demo) vault's files."""
-    for name in os.listdir(folder):
-        path = folder / name
-        if path.is_file():
-            path.unlink()
