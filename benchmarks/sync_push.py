@@ -5,7 +5,9 @@ App: a vault with N complete intakes (~150 answers each, every one waiting in th
 cluster on loopback (fsync on). The client runs in its own process too, so both peak memories
 (VmHWM) are measured cleanly, at N = 100, 400 and 1,000 intakes.
 Floor: a raw psycopg ``COPY`` of the same rows (150,000 at N = 1,000) into a table shaped like the
-server's log, on the same cluster in the same run. Goal: the push reaches ≥ 50% of the floor's rows/s.
+server's log (``LIKE log INCLUDING ALL``: its primary key and its answer-key index too, which the
+server needs to find an answer's current value), on the same cluster in the same run, one
+transaction. Goal: the push reaches ≥ 50% of the floor's rows/s.
 Also: a sync with nothing to do (median of 20) ≤ 50 ms.
 
 ``python -m benchmarks.sync_push`` runs it alone; ``run()`` is what ``python -m benchmarks`` calls.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.services.vault_service import VaultSession
-from intake_app.storage import sync_store
+from intake_app.storage import sync_records, sync_store
 from intake_app.storage.records import AnswerValue
 from intake_app.storage.sync_store import ConflictRecord, Resolution
 from intake_app.storage.vault import Vault
@@ -67,21 +67,47 @@ class VaultStore:
     def pending_count(self) -> int:
         return sync_store.pending_count(self.vault)
 
-    def next_batch(self, max_changes: int) -> tuple[str, Mapping[str, Any]] | None:
-        batch = sync_store.next_batch(self.vault, max_changes)
-        return None if batch is None else (batch.batch_id, batch.payload)
+    def next_batch(self, max_changes: int, *, after: str | None = None) -> sync_store.OutgoingBatch | None:
+        return sync_store.next_batch(self.vault, max_changes, after=after)
 
     def complete_batch(self, batch_id: str, response: Mapping[str, Any]) -> int:
         return sync_store.complete_batch(self.vault, batch_id, response, self.device)
 
-    def drop_batch(self, batch_id: str) -> None:
-        sync_store.drop_batch(self.vault, batch_id)
+    def drop_batches(self) -> None:
+        sync_store.drop_batches(self.vault)
 
     def pull_cursor(self) -> int:
         return sync_store.pull_cursor(self.vault)
 
+    def rereading(self) -> bool:
+        return sync_store.rereading(self.vault)
+
+    def reread_done(self) -> None:
+        sync_store.reread_done(self.vault)
+
     def apply_pulled(self, events: Sequence[Mapping[str, Any]], next_after: int) -> None:
         sync_store.apply_pulled(self.vault, events, next_after, self.device)
+
+    # -- case records: plan versions, case status, deletions (sync.records_client.RecordStore) ------
+
+    def pending_records(self) -> int:
+        return sync_records.pending_count(self.vault)
+
+    def next_record_batch(self, max_records: int, max_bytes: int) -> tuple[str, Mapping[str, Any]] | None:
+        batch = sync_records.next_batch(self.vault, max_records, max_bytes)
+        return None if batch is None else (batch.batch_id, batch.payload)
+
+    def complete_record_batch(self, batch_id: str, response: Mapping[str, Any]) -> None:
+        sync_records.complete_batch(self.vault, batch_id, response)
+
+    def drop_record_batch(self, batch_id: str) -> None:
+        sync_records.drop_batch(self.vault, batch_id)
+
+    def records_cursor(self) -> int:
+        return sync_records.pull_cursor(self.vault)
+
+    def apply_pulled_records(self, records: Sequence[Mapping[str, Any]], next_after: int) -> None:
+        sync_records.apply_pulled(self.vault, records, next_after, self.device)
 
 
 def enrol(session: Any, server_url: str, code: str, *, device_name: str | None = None,

@@ -67,11 +67,16 @@ def move_aside(database: Path, reason: str) -> Path:
     return aside
 
 
+SYNC_REREAD_MARKER = "sync-reread"  # a restored vault re-reads everything from the server once
+
+
 def restore_backup(database: Path, backup: Path) -> Path:
     """Put ``backup`` in place of the database; the current files go to ``damaged/``.
 
-    Returns the folder the damaged files were moved to.
+    Returns the folder the damaged files were moved to. The next sync re-reads the server's whole
+    log, this laptop's own changes included: those made after the backup live only there now.
     """
+    (database.parent / SYNC_REREAD_MARKER).touch()
     aside = move_aside(database, "restored-from-backup")
     partial = database.with_name(database.name + ".restoring")
     shutil.copyfile(backup, partial)

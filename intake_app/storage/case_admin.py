@@ -1,6 +1,9 @@
 """The case life cycle in the vault: list rows, derived list facts, closing, deleting without a
 trace, retention, imports by hash, and a case's rows for a transfer.
 
+Closing, reopening and deleting queue a case record for the sync in the same transaction
+(``storage.sync_records``): colleagues' laptops take the newest status and erase a deleted case too.
+
 Reading and writing here is plain SQL on the driver's cursor where it runs over every case (the list
 at unlock), SQLAlchemy elsewhere. Nothing here decides *what* a deadline is: the services derive it
 from the answers (``intake_app.services.deadlines``) and store it through :func:`store_derived`.
@@ -20,7 +23,7 @@ from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from intake_app.i18n import N_
-from intake_app.storage import audit
+from intake_app.storage import audit, sync_records
 from intake_app.storage.audit import AuditAction
 from intake_app.storage.case_models import CaseAdmin, CaseImport
 from intake_app.storage.errors import CaseNotFound, VaultError
@@ -56,8 +59,8 @@ _CLOSED_STATUSES = (CaseStatus.CLOSED.value, CaseStatus.TRANSFERRED.value)
 # Every table holding rows of one case. The foreign keys cascade too; listing them keeps a
 # deletion complete even for a table whose key does not (plan_documents hangs off plan_versions).
 _CASE_TABLES = (
-    "plan_documents", "plan_versions", "sync_conflicts", "sync_known", "changes", "answers",
-    "case_imports", "case_admin",
+    "plan_documents", "plan_version_sync", "plan_versions", "sync_conflicts", "sync_known", "changes", "answers",
+    "case_imports", "case_sync_state", "case_admin",
 )
 
 
@@ -230,6 +233,7 @@ def close_case(vault: Vault, case_id: str, *, status: CaseStatus = CaseStatus.CL
         connection.execute(update(Case).where(Case.id == case_id).values(status=status.value, next_deadline=None))
         _upsert_admin(connection, case_id, closed_at=now, closed_from_status=before, deadline_kind=None, derived_at=now)
         audit.append(connection, vault.officer, AuditAction.EDIT, case_id, f"{detail}:{status.value}")
+        sync_records.queue_status(connection, vault, case_id, status.value, closed_at=now, closed_from_status=before)
     vault.mark_changed()
     return str(before)
 
@@ -247,6 +251,7 @@ def reopen_case(vault: Vault, case_id: str) -> CaseStatus:
         connection.execute(update(Case).where(Case.id == case_id).values(status=restored.value))
         _upsert_admin(connection, case_id, closed_at=None, closed_from_status=None, derived_at="")
         audit.append(connection, vault.officer, AuditAction.EDIT, case_id, f"reopen:{restored.value}")
+        sync_records.queue_status(connection, vault, case_id, restored.value, closed_at=None, closed_from_status=None)
     vault.mark_changed()
     return restored
 
@@ -290,8 +295,14 @@ def delete_case(vault: Vault, case_id: str, reason: str) -> None:
     with vault.engine.begin() as connection:
         _delete_rows(connection, case_id)
         audit.append(connection, vault.officer, AuditAction.DELETE, case_id, reason[:200])
+        sync_records.queue_deletion(connection, vault, case_id, reason)  # the server and colleagues erase it too
     vault.mark_changed()
     scrub(vault)
+
+
+def erase_rows(connection: Connection, case_id: str) -> None:
+    """Every row of the case, inside the caller's transaction (a deletion pulled from the server)."""
+    _delete_rows(connection, case_id)
 
 
 def _delete_rows(connection: Connection, case_id: str) -> None:
@@ -300,6 +311,13 @@ def _delete_rows(connection: Connection, case_id: str) -> None:
     present = {name for (name,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
     cursor = connection.connection.cursor()
     try:
+        # A push batch waiting to be (re)sent holds the case's values: drop every stored batch (a
+        # later one reaches past it in the outbox); their other changes are batched anew and the
+        # server recognises any it already took by their versions.
+        if "sync_outgoing" in present and cursor.execute(
+            "SELECT 1 FROM sync_outgoing WHERE instr(payload_json, ?) > 0 LIMIT 1", (case_id,)
+        ).fetchone():
+            cursor.execute("DELETE FROM sync_outgoing")
         for table in _CASE_TABLES:
             if table in present:
                 cursor.execute(f"DELETE FROM {table} WHERE case_id = ?", (case_id,))  # fixed table names
@@ -433,6 +451,7 @@ def undo_import(vault: Vault, import_id: str) -> str:
         case_id, kind = str(row.case_id), str(row.kind)
         _delete_rows(connection, case_id)
         audit.append(connection, vault.officer, AuditAction.DELETE, case_id, f"undo-import:{kind}:{import_id}")
+        sync_records.queue_deletion(connection, vault, case_id, f"undo-import:{kind}")
     vault.mark_changed()
     scrub(vault)
     return case_id
@@ -526,6 +545,7 @@ def delete_many(vault: Vault, case_ids: Sequence[str], reason: str) -> int:
         for case_id in case_ids:
             _delete_rows(connection, case_id)
             audit.append(connection, vault.officer, AuditAction.DELETE, case_id, reason[:200])
+            sync_records.queue_deletion(connection, vault, case_id, reason)
     vault.mark_changed()
     scrub(vault)
     return len(case_ids)
@@ -549,6 +569,7 @@ __all__ = [
     "delete_case",
     "delete_many",
     "derivation_inputs",
+    "erase_rows",
     "find_import",
     "list_row",
     "list_rows",

@@ -8,6 +8,12 @@ as text and does not look inside, apart from the version's state.
 A generated PDF is stored once per (version, language) with its SHA-256; asking again returns the
 stored one, so a plan that was handed out can always be shown exactly as it was. It reaches the
 disk only through an explicit export, which the service records as ``AuditAction.EXPORT``.
+
+Versions travel to colleagues' laptops (``storage.sync_records``): each saved version queues its
+record in the same transaction. A version's ``number`` is its place in the list, 1, 2, 3…, the same
+on every laptop once synced: when two laptops each added a version of a case offline, the one that
+reached the server second moves up a place (with its stored PDFs), audited as ``plan_renumbered``.
+The content and a stored PDF keep the number their author gave them.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from intake_app.i18n import N_
-from intake_app.storage import audit
+from intake_app.storage import audit, sync_records
 from intake_app.storage.audit import AuditAction
 from intake_app.storage.errors import CaseNotFound, VaultError
 from intake_app.storage.models import Case, PlanDocument, PlanVersion
@@ -142,6 +148,7 @@ def save_version(
             values["next_deadline"] = next_deadline
         connection.execute(update(Case).where(Case.id == case_id).values(**values))
         audit.append(connection, vault.officer, AuditAction.EDIT, case_id, f"plan_version:{number}:{state.value}")
+        sync_records.track_plan_versions(connection, vault, case_id)  # queued for colleagues' laptops
     vault.mark_changed()
     return PlanVersionRecord(
         case_id, number, now, vault.officer, dagtekening, route, amendment_reason, form_version, state,

@@ -22,11 +22,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from intake_app.i18n import N_
-from intake_app.storage import audit
+from intake_app.storage import audit, backup
 from intake_app.storage.audit import AuditAction
 from intake_app.storage.errors import VaultError
 from intake_app.storage.hlc import HybridLogicalClock, Version
@@ -60,11 +61,17 @@ class Resolution(StrEnum):
 @dataclass(frozen=True)
 class OutgoingBatch:
     batch_id: str
-    payload: dict[str, Any]  # {"batch_id": ..., "changes": [...]}, exactly what is sent
+    body: bytes  # exactly what is sent, and re-sent after a failure
+    size: int  # changes in it
+    last_change_seq: int  # outbox rows up to here are in it
 
-    @property
-    def size(self) -> int:
-        return len(self.payload["changes"])
+
+# A change travels as a row in this column order (intake_app.sync.protocol.CHANGE_COLUMNS; storage
+# does not import sync, a test keeps the two equal). The batch body is built here, once, because it
+# is stored before it is sent.
+CHANGE_COLUMNS = ("case_id", "question_id", "entry_id", "value", "version", "base_version", "resolves")
+MAX_BATCH_BYTES = 3 * 1024 * 1024  # under the server's 4 MiB body limit, with room for JSON framing
+_ROW_OVERHEAD = 140  # bytes of a row besides its value: ids, versions, quotes
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,18 @@ def _set_meta(connection: Connection, key: str, value: str) -> None:
 
 
 def pull_cursor(vault: Vault) -> int:
-    return int(get_setting(vault, PULL_CURSOR_KEY) or 0)
+    """Where the next pull starts; 0 while the vault re-reads the server after a restore."""
+    return 0 if rereading(vault) else int(get_setting(vault, PULL_CURSOR_KEY) or 0)
+
+
+def rereading(vault: Vault) -> bool:
+    """The vault was restored from a backup: pull everything again, this laptop's own changes too
+    (the server leaves those out otherwise; changes made after the backup live only there now)."""
+    return (vault.folder / backup.SYNC_REREAD_MARKER).exists()
+
+
+def reread_done(vault: Vault) -> None:
+    (vault.folder / backup.SYNC_REREAD_MARKER).unlink(missing_ok=True)
 
 
 # -- push -----------------------------------------------------------------------------------------
@@ -149,61 +167,106 @@ def pending_count(vault: Vault) -> int:
     return vault.pending_changes()
 
 
-def next_batch(vault: Vault, max_changes: int) -> OutgoingBatch | None:
-    """The batch in flight if there is one (re-sent unchanged), else a new one; None: nothing to push.
+def next_batch(
+    vault: Vault, max_changes: int, max_bytes: int = MAX_BATCH_BYTES, *, after: str | None = None
+) -> OutgoingBatch | None:
+    """The stored batch that follows batch ``after`` (the oldest when None), else a new one from the
+    outbox rows beyond every stored batch; None: nothing left to push.
 
-    Outbox rows of one answer inside a batch collapse into one change: the newest value, based on
-    the version the first of them was based on.
+    A stored batch is re-sent unchanged until the server's answer is stored. Several may be stored:
+    the client builds the next batch while the previous one travels. Outbox rows of one answer
+    inside a batch collapse into one change: the newest value, based on the version the first of
+    them was based on.
     """
     with vault.engine.begin() as connection:
-        stored = connection.execute(select(SyncOutgoing).order_by(SyncOutgoing.created_at).limit(1)).first()
-        if stored is not None:
-            return OutgoingBatch(stored.batch_id, json.loads(stored.payload_json))
-        rows = connection.execute(
-            select(Change).where(Change.pushed == 0).order_by(Change.seq).limit(max_changes)
+        stored = connection.execute(
+            select(SyncOutgoing.batch_id, SyncOutgoing.last_change_seq).order_by(SyncOutgoing.last_change_seq)
         ).all()
+        handed = [row.batch_id for row in stored]
+        position = 0 if after is None else handed.index(after) + 1 if after in handed else len(handed)
+        if position < len(stored):
+            batch_id, last_change_seq = stored[position]
+            body = connection.execute(
+                select(SyncOutgoing.payload_json).where(SyncOutgoing.batch_id == batch_id)
+            ).scalar_one().encode()
+            return OutgoingBatch(batch_id, body, len(orjson.loads(body)["changes"]), last_change_seq)
+        beyond = stored[-1].last_change_seq if stored else 0
+        cursor = connection.connection.cursor()
+        # Waiting rows follow each other in the outbox: find the first through the pending index,
+        # then read on in rowid order ("+pushed": not row by row through that index, which costs
+        # a lookup per row).
+        first = cursor.execute("SELECT min(seq) FROM changes WHERE pushed = 0 AND seq > ?", (beyond,)).fetchone()[0]
+        if first is None:
+            cursor.close()
+            return None
+        rows = cursor.execute(
+            "SELECT seq, case_id, question_id, entry_id, value_json, version, base_version FROM changes"
+            " WHERE seq >= ? AND +pushed = 0 ORDER BY seq LIMIT ?", (first, max_changes)
+        ).fetchall()
+        cursor.close()
         if not rows:
             return None
-        collapsed: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for row in rows:
-            key = (row.case_id, row.question_id, row.entry_id)
-            first = collapsed.get(key)
-            collapsed[key] = {
-                "case_id": row.case_id, "question_id": row.question_id, "entry_id": row.entry_id,
-                "value": _loads(row.value_json), "version": row.version,
-                "base_version": row.base_version if first is None else first["base_version"],
-                "resolves": [] if first is None else first["resolves"],
-                "_versions": [row.version] if first is None else [*first["_versions"], row.version],
-            }
-        first_seq: dict[tuple[str, str, str], int] = {}
-        for row in rows:
-            first_seq.setdefault((row.case_id, row.question_id, row.entry_id), row.seq)
-        _fill_bases_and_resolutions(connection, collapsed, first_seq)
+        # One change per answer: [case, question, entry, value_json, version, base_version, first seq].
+        changes: list[list[Any]] = []
+        index_of: dict[Key, int] = {}
+        earlier_versions: dict[Key, list[str]] = {}  # answers edited more than once in this batch
+        size = 0
+        last_seq = beyond
+        for seq, case_id, question_id, entry_id, value_json, version, base_version in rows:
+            size += _ROW_OVERHEAD + (len(value_json) if value_json else 0)
+            if size > max_bytes and changes:
+                break
+            key = (case_id, question_id, entry_id)
+            index = index_of.get(key)
+            if index is None:
+                index_of[key] = len(changes)
+                changes.append([case_id, question_id, entry_id, value_json, version, base_version, seq])
+            else:
+                change = changes[index]
+                earlier_versions.setdefault(key, []).append(change[4])
+                change[3], change[4] = value_json, version
+            last_seq = seq
+        _fill_bases(connection, changes, index_of)
+        resolves = _resolutions(connection, changes, index_of, earlier_versions)
+        for key, conflict_ids in resolves.items():
+            changes[index_of[key]].append(conflict_ids)
+        fragment = orjson.Fragment
+        # The row as it travels: the value's JSON text goes as it is, the first seq stays here.
+        changes = [
+            [row[0], row[1], row[2], None if row[3] is None else fragment(row[3]), row[4], row[5], *row[7:]]
+            for row in changes
+        ]
         batch_id = str(uuid.uuid4())
-        payload = {"batch_id": batch_id, "changes": list(collapsed.values())}
+        body = orjson.dumps({"batch_id": batch_id, "changes": changes})
         connection.execute(
-            insert(SyncOutgoing).values(
-                batch_id=batch_id, last_change_seq=rows[-1].seq,
-                payload_json=json.dumps(payload, ensure_ascii=False, separators=(",", ":")), created_at=_now(),
-            )
+            insert(SyncOutgoing).values(batch_id=batch_id, last_change_seq=last_seq, payload_json=body.decode(),
+                                        created_at=_now())
         )
-        return OutgoingBatch(batch_id, payload)
+        return OutgoingBatch(batch_id, body, len(changes), last_seq)
 
 
-def _fill_bases_and_resolutions(
-    connection: Connection, changes: dict[Key, dict[str, Any]], first_seq: dict[Key, int]
-) -> None:
-    # A change based on nothing, for an answer that was removed here, is based on that removal:
-    # this laptop's own tombstone, or the server's (a pulled removal, a lost conflict), whichever
-    # this laptop saw last. Otherwise re-adding the answer would look like a concurrent edit.
-    unbased = {key for key, change in changes.items() if change["base_version"] is None}
-    case_ids = sorted({key[0] for key in unbased})
+def _fill_bases(connection: Connection, changes: list[list[Any]], index_of: dict[Key, int]) -> None:
+    """Fill in the base of unbased changes (in place; rows as built by :func:`next_batch`).
+
+    A change based on nothing, for an answer that was removed here, is based on that removal: this
+    laptop's own tombstone, or the server's (a pulled removal, a lost conflict), whichever this
+    laptop saw last. Otherwise re-adding the answer would look like a concurrent edit.
+    """
+    def unbased(key: Key) -> list[Any] | None:
+        index = index_of.get(key)
+        return None if index is None or changes[index][5] is not None else changes[index]
+
+    case_ids = sorted({change[0] for change in changes if change[5] is None})
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start:start + 500]
-        known = {
-            (row.case_id, row.question_id, row.entry_id): row
-            for row in connection.execute(select(SyncKnown).where(SyncKnown.case_id.in_(chunk)))
-        }
+        known = {}
+        for row in connection.execute(
+            select(SyncKnown.case_id, SyncKnown.question_id, SyncKnown.entry_id, SyncKnown.version,
+                   SyncKnown.outbox_seq).where(SyncKnown.case_id.in_(chunk))
+        ):
+            key = (row.case_id, row.question_id, row.entry_id)
+            if unbased(key) is not None:
+                known[key] = row
         own_removals: dict[Key, tuple[int, str]] = {}
         removals = connection.execute(
             select(Change.case_id, Change.question_id, Change.entry_id, Change.seq, Change.version)
@@ -211,72 +274,109 @@ def _fill_bases_and_resolutions(
         )
         for case_id, question_id, entry_id, seq, version in removals:
             key = (case_id, question_id, entry_id)
-            if key in unbased and seq < first_seq[key]:
+            change = unbased(key)
+            if change is not None and seq < change[6]:
                 own_removals[key] = (seq, version)
-        for key in unbased & (set(known) | set(own_removals)):
+        for key in set(known) | set(own_removals):
+            change = unbased(key)
+            assert change is not None
             server_side = known.get(key)
             own = own_removals.get(key)
             if own is not None and (server_side is None or own[0] > server_side.outbox_seq):
-                changes[key]["base_version"] = own[1]
+                change[5] = own[1]
             elif server_side is not None:
-                changes[key]["base_version"] = server_side.version
-    versions = {change_version for change in changes.values() for change_version in change.pop("_versions")}
+                change[5] = server_side.version
+
+
+def _resolutions(
+    connection: Connection, changes: list[list[Any]], position: dict[Key, int], earlier: dict[Key, list[str]]
+) -> dict[Key, list[int]]:
+    """The conflicts each change of the batch resolves (an officer's pick queued as that change)."""
+    resolves: dict[Key, list[int]] = {}
     links = connection.execute(
         select(SyncResolution.version, SyncResolution.conflict_id, SyncConflict.case_id, SyncConflict.question_id,
                SyncConflict.entry_id)
         .join(SyncConflict, SyncConflict.conflict_id == SyncResolution.conflict_id)
     ).all()
     for version, conflict_id, case_id, question_id, entry_id in links:
-        change = changes.get((case_id, question_id, entry_id))
-        if version in versions and change is not None and conflict_id not in change["resolves"]:
-            change["resolves"].append(conflict_id)
+        key = (case_id, question_id, entry_id)
+        index = position.get(key)
+        if index is None:
+            continue
+        if (version == changes[index][4] or version in earlier.get(key, ())) and conflict_id not in resolves.get(
+            key, []
+        ):
+            resolves.setdefault(key, []).append(conflict_id)
+    return resolves
 
 
 def complete_batch(vault: Vault, batch_id: str, response: Mapping[str, Any], device: int | None) -> int:
     """Store the server's answer to a batch: outbox rows pushed, server state and conflicts taken in.
 
     Returns the number of conflicts the batch met. Completing a batch twice changes nothing.
+
+    A change applied as sent needs nothing here: the laptop holds its value already, and the server
+    never sends a laptop its own changes back (see ``apply_pulled``), so no older event of that
+    answer can arrive later (one that did not reach this laptop would have made it a conflict).
     """
     with vault.engine.begin() as connection:
-        stored = connection.execute(select(SyncOutgoing).where(SyncOutgoing.batch_id == batch_id)).first()
+        stored = connection.execute(
+            select(SyncOutgoing.payload_json, SyncOutgoing.last_change_seq).where(SyncOutgoing.batch_id == batch_id)
+        ).first()
         if stored is None:
             return 0
-        payload = json.loads(stored.payload_json)
-        sent = {change["version"]: change for change in payload["changes"]}
-        case_ids = {change["case_id"] for change in payload["changes"]}
-        books = _Bookkeeping(connection, case_ids)
-        newer_here = _pending_keys(connection, case_ids, after_seq=stored.last_change_seq)
         conflicts = 0
-        for result in response["results"]:
-            change = sent.get(result["version"])
-            if change is None:
-                continue
-            key = (change["case_id"], change["question_id"], change["entry_id"])
-            # With newer edits of this answer waiting here, they stay the local answer: they were
-            # based on what this laptop had, and their push meets the server's state.
-            if key in newer_here:
-                pass
-            elif result["status"] == "applied" and "server_version" not in result:
-                books.take(key, change["value"], change["version"], int(result["server_seq"]), vault.officer,
-                           response.get("at") or _now())
-            elif result.get("server_version") is not None:
-                books.take(key, result.get("server_value"), result["server_version"], int(result["server_seq"]),
-                           result.get("server_by", ""), result.get("server_at") or _now())
-            for conflict_id in result.get("resolved") or ():
-                _mark_resolved(connection, conflict_id)
-            if result.get("conflict") is not None:
-                conflicts += 1
-                _store_conflict(connection, result["conflict"], device)
-        books.flush()
-        covered = select(Change.version).where(Change.pushed == 0, Change.seq <= stored.last_change_seq)
-        connection.execute(delete(SyncResolution).where(SyncResolution.version.in_(covered)))
+        if response["results"]:
+            rows = orjson.loads(stored.payload_json)["changes"]
+            conflicts = _take_results(connection, vault, rows, response, stored.last_change_seq, device)
+        if connection.execute(select(SyncResolution.version).limit(1)).first() is not None:
+            covered = select(Change.version).where(Change.pushed == 0, Change.seq <= stored.last_change_seq)
+            connection.execute(delete(SyncResolution).where(SyncResolution.version.in_(covered)))
         connection.execute(
             update(Change).where(Change.pushed == 0, Change.seq <= stored.last_change_seq).values(pushed=1)
         )
         connection.execute(delete(SyncOutgoing).where(SyncOutgoing.batch_id == batch_id))
         audit.append(connection, vault.officer, AuditAction.SYNC, "",
-                     f"push {len(sent)} changes, {conflicts} conflicts")
+                     f"push {len(response['seqs'])} changes, {conflicts} conflicts")
         return conflicts
+
+
+def _take_results(
+    connection: Connection, vault: Vault, rows: Sequence[Sequence[Any]], response: Mapping[str, Any],
+    last_change_seq: int, device: int | None,
+) -> int:
+    """Every change not simply applied: take the server's state of the answer and its conflicts."""
+    results = response["results"]
+    case_ids = {rows[result["index"]][0] for result in results}
+    present = _existing_cases(connection, case_ids)  # a case deleted here meanwhile stays deleted
+    # With newer edits of an answer waiting here, they stay the local answer: they were based on
+    # what this laptop had, and their push meets the server's state.
+    newer_here = _pending_keys(connection, present, after_seq=last_change_seq)
+    books = _Bookkeeping(connection, present)
+    conflicts = 0
+    for result in results:
+        row = rows[result["index"]]
+        key = (row[0], row[1], row[2])
+        if row[0] not in present:
+            continue
+        if key not in newer_here and result.get("server_version") is not None:
+            books.take(key, result.get("server_value"), result["server_version"], int(result["server_seq"]),
+                       result.get("server_by", ""), result.get("server_at") or _now())
+        for conflict_id in result.get("resolved") or ():
+            _mark_resolved(connection, conflict_id)
+        if result.get("conflict") is not None:
+            conflicts += 1
+            _store_conflict(connection, result["conflict"], device)
+    books.flush()
+    return conflicts
+
+
+def _existing_cases(connection: Connection, case_ids: Iterable[str]) -> set[str]:
+    ids = sorted(case_ids)
+    present: set[str] = set()
+    for start in range(0, len(ids), 500):
+        present.update(connection.execute(select(Case.id).where(Case.id.in_(ids[start:start + 500]))).scalars())
+    return present
 
 
 class _Bookkeeping:
@@ -331,10 +431,11 @@ class _Bookkeeping:
         self.updates.clear()
 
 
-def drop_batch(vault: Vault, batch_id: str) -> None:
-    """Forget a batch the server refused as a whole; its changes stay queued for a new batch."""
+def drop_batches(vault: Vault) -> None:
+    """Forget the stored batches: the server refused the oldest as a whole, and none after it was
+    sent. Their changes stay queued for new batches."""
     with vault.engine.begin() as connection:
-        connection.execute(delete(SyncOutgoing).where(SyncOutgoing.batch_id == batch_id))
+        connection.execute(delete(SyncOutgoing))
 
 
 _UNREAD = "\0unread"  # current version not read yet
@@ -536,12 +637,17 @@ def _pending_keys(connection: Connection, case_ids: Iterable[str], *, after_seq:
     """Answers of these cases with outbox rows not yet pushed (after outbox row ``after_seq``)."""
     ids = sorted(case_ids)
     keys: set[Key] = set()
+    cursor = connection.connection.cursor()
     for start in range(0, len(ids), 500):
-        rows = connection.execute(
-            select(Change.case_id, Change.question_id, Change.entry_id)
-            .where(Change.pushed == 0, Change.seq > after_seq, Change.case_id.in_(ids[start:start + 500])).distinct()
+        chunk = ids[start:start + 500]
+        # "+pushed", "+seq": through the case index. The pending index would walk every waiting
+        # row of every case, the whole rest of a big push, for each batch.
+        rows = cursor.execute(
+            "SELECT DISTINCT case_id, question_id, entry_id FROM changes WHERE +pushed = 0 AND +seq > ?"
+            f" AND case_id IN ({', '.join('?' * len(chunk))})", (after_seq, *chunk)
         )
-        keys.update((c, q, e) for c, q, e in rows)
+        keys.update(rows)
+    cursor.close()
     return keys
 
 

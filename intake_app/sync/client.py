@@ -10,11 +10,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
 import httpx
+import orjson
 
 from intake_app.i18n import N_
 from intake_app.sync import protocol
@@ -94,16 +96,33 @@ class RetryPolicy:
         return float(base * random.uniform(0.8, 1.2))
 
 
+class OutgoingBatch(Protocol):
+    @property
+    def batch_id(self) -> str: ...
+
+    @property
+    def body(self) -> bytes: ...  # the JSON body of POST /v1/push, as stored
+
+    @property
+    def size(self) -> int: ...  # changes in it
+
+
 class LocalStore(Protocol):
     def pending_count(self) -> int: ...
 
-    def next_batch(self, max_changes: int) -> tuple[str, Mapping[str, Any]] | None: ...
+    def next_batch(self, max_changes: int, *, after: str | None = None) -> OutgoingBatch | None:
+        """The stored batch after batch ``after`` (the oldest when None), else a new one; None: done."""
 
     def complete_batch(self, batch_id: str, response: Mapping[str, Any]) -> int: ...
 
-    def drop_batch(self, batch_id: str) -> None: ...
+    def drop_batches(self) -> None: ...
 
     def pull_cursor(self) -> int: ...
+
+    def rereading(self) -> bool:
+        """Pull everything again, this laptop's own changes too (after a restore from a backup)."""
+
+    def reread_done(self) -> None: ...
 
     def apply_pulled(self, events: Sequence[Mapping[str, Any]], next_after: int) -> None: ...
 
@@ -138,21 +157,24 @@ class SyncClient:
 
     # -- requests ----------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, *, json: Any = None, params: Any = None,
-                 authorised: bool = True) -> Any:
+    def _request(self, method: str, path: str, *, json: Any = None, content: bytes | None = None,
+                 params: Any = None, authorised: bool = True) -> Any:
         assert self.http is not None
         headers = {"Authorization": f"Bearer {self.token}"} if authorised else {}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         last: SyncError | None = None
         for attempt in range(self.retry.attempts):
             retry_after: float | None = None
             try:
-                response = self.http.request(method, path, json=json, params=params, headers=headers)
+                response = self.http.request(method, path, json=json, content=content, params=params,
+                                             headers=headers)
             except httpx.TransportError as error:
                 last = SyncError(SyncErrorKind.NETWORK, MSG_NETWORK, detail=type(error).__name__)
             else:
                 if response.status_code < 400:
                     try:
-                        return response.json()
+                        return orjson.loads(response.content)
                     except ValueError:  # a body cut short that still looked complete
                         last = SyncError(SyncErrorKind.NETWORK, MSG_NETWORK, detail="unreadable response")
                 elif response.status_code >= 500 or response.status_code in (408, 425):
@@ -188,36 +210,57 @@ class SyncClient:
         notify = progress or (lambda _progress: None)
         pushed, conflicts = self._push(store, notify)
         pulled = self._pull(store, notify)
+        from intake_app.sync.records_client import sync_records  # plan versions, status, deletions
+
+        sync_records(self, store)
         return SyncReport(pushed, pulled, conflicts, time.perf_counter() - started)
 
     def _push(self, store: LocalStore, notify: ProgressCallback) -> tuple[int, int]:
+        """Send the stored and new batches in order, one at a time, each after the server answered
+        the one before; while a batch travels and the server works on it, the next one is built
+        and the previous answer is stored (two threads: the laptop and the server work at once)."""
         total = store.pending_count()
         done = conflicts = 0
         notify(Progress(Phase.PUSH, 0, total))
-        while (batch := store.next_batch(self.batch_size)) is not None:
-            batch_id, payload = batch
-            try:
-                response = self._request("POST", f"{protocol.API_PREFIX}/push", json=payload)
-            except SyncError as error:
-                if error.kind is SyncErrorKind.REJECTED:
-                    store.drop_batch(batch_id)  # the changes stay queued; the batch is made anew
-                    if error.status == 413 and len(payload["changes"]) > 1:
-                        self.batch_size = max(1, len(payload["changes"]) // 2)  # long texts: smaller batches
-                        continue
-                raise
-            conflicts += store.complete_batch(batch_id, response)
-            done += len(payload["changes"])
-            notify(Progress(Phase.PUSH, min(done, max(total, done)), max(total, done)))
+        current = store.next_batch(self.batch_size)
+        if current is None:
+            return 0, 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-send") as sender:
+            travelling = sender.submit(self._send, current)
+            while current is not None:
+                following = store.next_batch(self.batch_size, after=current.batch_id)
+                try:
+                    response = travelling.result()
+                except SyncError as error:
+                    if error.kind is SyncErrorKind.REJECTED:
+                        store.drop_batches()  # the changes stay queued; batches are made anew
+                        if error.status == 413 and current.size > 1:
+                            self.batch_size = max(1, current.size // 2)  # long texts: smaller batches
+                            current = store.next_batch(self.batch_size)
+                            if current is not None:
+                                travelling = sender.submit(self._send, current)
+                            continue
+                    raise
+                if following is not None:
+                    travelling = sender.submit(self._send, following)
+                conflicts += store.complete_batch(current.batch_id, response)
+                done += current.size
+                notify(Progress(Phase.PUSH, min(done, max(total, done)), max(total, done)))
+                current = following
         return done, conflicts
+
+    def _send(self, batch: OutgoingBatch) -> Any:
+        return self._request("POST", f"{protocol.API_PREFIX}/push", content=batch.body)
 
     def _pull(self, store: LocalStore, notify: ProgressCallback) -> int:
         after = store.pull_cursor()
         start = after
         pulled = 0
+        # The server leaves out this laptop's own changes (it has them), unless it re-reads.
+        mine = store.rereading()
         while True:
-            page = self._request(
-                "GET", f"{protocol.API_PREFIX}/pull", params={"after": after, "limit": self.pull_limit}
-            )
+            params = {"after": after, "limit": self.pull_limit} | ({"mine": "true"} if mine else {})
+            page = self._request("GET", f"{protocol.API_PREFIX}/pull", params=params)
             if page["latest_seq"] < after:
                 # Numbers this laptop has seen would be given out again: applying anything now
                 # could overwrite newer answers here with older ones. Stop and let a person look.
@@ -228,6 +271,8 @@ class SyncClient:
             after = page["next_after"]
             notify(Progress(Phase.PULL, after - start, max(page["latest_seq"] - start, after - start)))
             if not page["more"]:
+                if mine:
+                    store.reread_done()
                 return pulled
 
     def case_ids(self) -> list[str]:

@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 
 from intake_app.forms import Form, QuestionKind
 
-__all__ = ["Decision", "check_change", "decide", "merge_entry_lists", "merged_version"]
+__all__ = ["ChangeChecker", "Decision", "check_change", "decide", "merge_entry_lists", "merged_version"]
 
 
 class Decision(Enum):
@@ -69,38 +69,67 @@ _STRING_KINDS = frozenset({
 _LIST_KINDS = frozenset({QuestionKind.MULTIPLE_CHOICE, QuestionKind.REPEAT_GROUP})
 
 
+def _is_string(value: object) -> bool:
+    return isinstance(value, str)
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_change(form: Form, question_id: str, entry_id: str, value: object) -> str | None:
+def _is_number(value: object) -> bool:
+    return _is_int(value) or isinstance(value, float)
+
+
+def _is_string_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _value_test(kind: QuestionKind) -> Callable[[object], bool] | None:
+    if kind in _STRING_KINDS:
+        return _is_string
+    if kind in (QuestionKind.INTEGER, QuestionKind.SCALE):
+        return _is_int
+    if kind is QuestionKind.DECIMAL:
+        return _is_number
+    if kind in _LIST_KINDS:
+        return _is_string_list
+    return None  # notes and computed values are never stored answers
+
+
+class ChangeChecker:
     """Why a change does not fit the questionnaire (Dutch, for the log and the officer), or None.
 
     Only the shape is checked: a known question, in or outside a repeat group as defined, with a
     value of the question's type. Content rules (ranges, 11-test) are the wizard's business: an
     answer that was valid on the laptop when it was given must never be refused by the server.
+    The questionnaire is read once into a table: the server checks every change of every push.
     """
-    if not form.has_question(question_id):
-        return f"onbekende vraag '{question_id}'"
-    question = form.question(question_id)
-    in_group = form.group_of(question_id) is not None
-    if in_group != bool(entry_id):
-        where = "hoort in een herhaalgroep" if in_group else "hoort niet in een herhaalgroep"
-        return f"vraag '{question_id}' {where}"
-    if value is None:
-        return None
-    kind = question.kind
-    if kind in _STRING_KINDS:
-        ok = isinstance(value, str)
-    elif kind in (QuestionKind.INTEGER, QuestionKind.SCALE):
-        ok = _is_int(value)
-    elif kind is QuestionKind.DECIMAL:
-        ok = _is_int(value) or isinstance(value, float)
-    elif kind in _LIST_KINDS:
-        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
-    else:  # notes and computed values are never stored answers
-        return f"vraag '{question_id}' krijgt geen antwoord"
-    return None if ok else f"verkeerd soort waarde voor vraag '{question_id}' ({kind.value})"
+
+    def __init__(self, form: Form) -> None:
+        self.table: dict[str, tuple[bool, Callable[[object], bool] | None, str]] = {
+            question.id: (form.group_of(question.id) is not None, _value_test(question.kind), question.kind.value)
+            for question in form.all_questions()
+        }
+
+    def reason(self, question_id: str, entry_id: str, value: object) -> str | None:
+        found = self.table.get(question_id)
+        if found is None:
+            return f"onbekende vraag '{question_id}'"
+        in_group, test, kind = found
+        if in_group != bool(entry_id):
+            where = "hoort in een herhaalgroep" if in_group else "hoort niet in een herhaalgroep"
+            return f"vraag '{question_id}' {where}"
+        if value is None:
+            return None
+        if test is None:
+            return f"vraag '{question_id}' krijgt geen antwoord"
+        return None if test(value) else f"verkeerd soort waarde voor vraag '{question_id}' ({kind})"
+
+
+def check_change(form: Form, question_id: str, entry_id: str, value: object) -> str | None:
+    """:meth:`ChangeChecker.reason` for one change (builds the table each time: for tests and tools)."""
+    return ChangeChecker(form).reason(question_id, entry_id, value)
 
 
 def merged_version(first: str | None, second: str, tag: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -12,13 +14,20 @@ from intake_app.i18n import Catalog
 from intake_app.sync.client import Phase, Progress, RetryPolicy, SyncClient, SyncError, SyncErrorKind
 
 
+@dataclass(frozen=True)
+class MemoryBatch:
+    batch_id: str
+    body: bytes
+    size: int
+
+
 class MemoryStore:
     """A LocalStore in memory: what a vault would keep, to see what the client leaves behind."""
 
     def __init__(self, changes: int) -> None:
-        self.pending = [{"case_id": "a" * 32, "question_id": "given_names", "entry_id": "", "value": f"v{i}",
-                         "version": f"{i:015d}-00000-dev", "base_version": None} for i in range(changes)]
-        self.in_flight: tuple[str, Mapping[str, Any]] | None = None
+        self.pending = [["a" * 32, "given_names", "", f"v{i}", f"{i:015d}-00000-dev", None] for i in range(changes)]
+        self.stored: list[MemoryBatch] = []  # made and not completed, oldest first
+        self.made = 0
         self.completed: list[str] = []
         self.cursor = 0
         self.applied: list[Mapping[str, Any]] = []
@@ -26,24 +35,40 @@ class MemoryStore:
     def pending_count(self) -> int:
         return len(self.pending)
 
-    def next_batch(self, max_changes: int) -> tuple[str, Mapping[str, Any]] | None:
-        if self.in_flight is None and self.pending:
-            batch_id = f"00000000-0000-4000-8000-{len(self.completed):012d}"
-            self.in_flight = (batch_id, {"batch_id": batch_id, "changes": self.pending[:max_changes]})
-        return self.in_flight
+    def next_batch(self, max_changes: int, *, after: str | None = None) -> MemoryBatch | None:
+        ids = [batch.batch_id for batch in self.stored]
+        position = 0 if after is None else ids.index(after) + 1 if after in ids else len(ids)
+        if position < len(self.stored):
+            return self.stored[position]
+        queued = sum(batch.size for batch in self.stored)
+        rows = self.pending[queued:queued + max_changes]
+        if not rows:
+            return None
+        batch_id = f"00000000-0000-4000-8000-{self.made:012d}"
+        self.made += 1
+        batch = MemoryBatch(batch_id, json.dumps({"batch_id": batch_id, "changes": rows}).encode(), len(rows))
+        self.stored.append(batch)
+        return batch
 
     def complete_batch(self, batch_id: str, response: Mapping[str, Any]) -> int:
-        assert self.in_flight is not None and self.in_flight[0] == batch_id
-        del self.pending[: len(self.in_flight[1]["changes"])]
+        assert self.stored and self.stored[0].batch_id == batch_id, "batches complete in the order they were made"
+        batch = self.stored.pop(0)
+        assert len(response["seqs"]) == batch.size
+        del self.pending[:batch.size]
         self.completed.append(batch_id)
-        self.in_flight = None
         return 0
 
-    def drop_batch(self, batch_id: str) -> None:
-        self.in_flight = None
+    def drop_batches(self) -> None:
+        self.stored.clear()
 
     def pull_cursor(self) -> int:
         return self.cursor
+
+    def rereading(self) -> bool:
+        return False
+
+    def reread_done(self) -> None:
+        raise AssertionError("only after a restore")
 
     def apply_pulled(self, events: Sequence[Mapping[str, Any]], next_after: int) -> None:
         self.applied += events
@@ -60,12 +85,9 @@ def _server(fail_first: int = 0, status: int = 503) -> tuple[httpx.Client, list[
                 raise httpx.ConnectError("refused", request=request)
             return httpx.Response(status, json={"code": "x", "reason": "stuk"})
         if request.url.path == "/v1/push":
-            import json
-
             body = json.loads(request.content)
             return httpx.Response(200, json={"batch_id": body["batch_id"], "latest_seq": 0, "at": "",
-                                             "results": [{"version": c["version"], "status": "applied",
-                                                          "server_seq": 1} for c in body["changes"]]})
+                                             "seqs": [1] * len(body["changes"]), "results": []})
         after = int(request.url.params["after"])
         events = [{"seq": after + 1, "kind": "change"}] if after < 3 else []
         return httpx.Response(200, json={"events": events, "next_after": after + len(events), "latest_seq": 3,
@@ -99,7 +121,8 @@ def test_when_retries_run_out_everything_stays_queued(status: int, kind: SyncErr
     with pytest.raises(SyncError) as raised:
         client.sync(store)
     assert raised.value.kind is kind and len(calls) == 3
-    assert len(store.pending) == 5 and store.in_flight is not None  # re-sent as is next time
+    assert len(store.pending) == 5 and store.stored  # re-sent as they are next time, in order
+    assert json.loads(store.stored[0].body)["changes"] == store.pending[:store.stored[0].size]
     message = Catalog("nl").gettext(raised.value.message)
     assert "blijven bewaard op deze laptop" in message
 
@@ -123,3 +146,23 @@ def test_without_a_token_nothing_is_sent() -> None:
     with pytest.raises(SyncError) as raised:
         SyncClient("http://server", "", http=http).sync(MemoryStore(1))
     assert raised.value.kind is SyncErrorKind.AUTH and calls == []
+
+
+def test_a_refused_batch_drops_every_stored_batch_and_keeps_their_changes_queued() -> None:
+    pushes: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        pushes.append(body["batch_id"])
+        if len(pushes) == 2:
+            return httpx.Response(422, json={"code": "invalid_change", "reason": "onbekende vraag"})
+        return httpx.Response(200, json={"batch_id": body["batch_id"], "latest_seq": 0, "at": "",
+                                         "seqs": [1] * len(body["changes"]), "results": []})
+
+    http = httpx.Client(transport=httpx.MockTransport(handle), base_url="http://server")
+    store = MemoryStore(10)
+    with pytest.raises(SyncError) as raised:
+        SyncClient("http://server", "token", http=http, batch_size=3).sync(store)
+    assert raised.value.kind is SyncErrorKind.REJECTED
+    assert store.completed == pushes[:1]  # the first batch went through
+    assert len(store.pending) == 7 and store.stored == []  # the rest waits, to be batched anew

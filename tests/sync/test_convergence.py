@@ -15,13 +15,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
-from sqlalchemy import select
 
 from intake_app.forms import load_intake_form
 from intake_app.services import sync_service
 from intake_app.services.sync_service import Resolution
 from intake_app.sync.merge import check_change
-from intake_app.sync.server.models import ServerAnswer
+from intake_app.sync.server.store import current_answers
 
 from sync_support import Laptop, LaptopFactory, Server
 
@@ -36,14 +35,8 @@ def _open_conflicts(laptop: Laptop, case_id: str) -> set[int]:
 
 
 def _server_answers(server: Server, case_id: str) -> dict[tuple[str, str], Any]:
-    import json
-
     with server.engine.connect() as connection:
-        rows = connection.execute(
-            select(ServerAnswer.question_id, ServerAnswer.entry_id, ServerAnswer.value_json)
-            .where(ServerAnswer.case_id == case_id, ServerAnswer.value_json.is_not(None))
-        )
-        return {(q, e): json.loads(v) for q, e, v in rows}
+        return current_answers(connection, case_id)
 
 
 def _make_machine(server: Server, laptops: list[Laptop]) -> type[RuleBasedStateMachine]:

@@ -26,13 +26,18 @@ def _change(question_id: str = "given_names", value: Any = "Meron", *, case_id: 
             "base_version": base}
 
 
+def _row(change: dict[str, Any]) -> list[Any]:
+    return [change[column] for column in protocol.CHANGE_COLUMNS[:6]]
+
+
 def _push(server: Server, token: str, changes: list[dict[str, Any]], batch_id: str | None = None) -> Any:
-    body = {"batch_id": batch_id or str(uuid.uuid4()), "changes": changes}
+    body = {"batch_id": batch_id or str(uuid.uuid4()), "changes": [_row(change) for change in changes]}
     return server.http.post("/v1/push", json=body, headers={"Authorization": f"Bearer {token}"})
 
 
-def _pull(server: Server, token: str, after: int = 0, limit: int = 1000) -> Any:
-    return server.http.get("/v1/pull", params={"after": after, "limit": limit},
+def _pull(server: Server, token: str, after: int = 0, limit: int = 1000, *, mine: bool = True) -> Any:
+    """The log as the device sees it; ``mine``: with its own changes (as after a restore)."""
+    return server.http.get("/v1/pull", params={"after": after, "limit": limit, "mine": mine},
                            headers={"Authorization": f"Bearer {token}"})
 
 
@@ -115,6 +120,22 @@ def test_a_resent_batch_changes_nothing(server: Server) -> None:
     assert len(_pull(server, token).json()["events"]) == 2
 
 
+def test_a_pull_leaves_out_the_devices_own_changes_unless_asked(server: Server) -> None:
+    mine, colleague = server.token(), server.token(device="other")
+    assert _push(server, mine, [_change("given_names", "Meron")]).status_code == 200
+    assert _push(server, colleague, [_change("family_name", "Tesfay")]).status_code == 200
+    assert _push(server, mine, [_change("household_size", 3)]).status_code == 200
+    page = _pull(server, mine, mine=False).json()
+    assert [e["question_id"] for e in page["events"]] == ["family_name"]
+    assert (page["next_after"], page["latest_seq"], page["more"]) == (3, 3, False)  # past its own changes
+    first = _pull(server, mine, limit=1, mine=False).json()
+    assert ([e["seq"] for e in first["events"]], first["next_after"], first["more"]) == ([2], 3, False)
+    assert [e["question_id"] for e in _pull(server, mine).json()["events"]] == [
+        "given_names", "family_name", "household_size"]
+    assert [e["question_id"] for e in _pull(server, colleague, mine=False).json()["events"]] == [
+        "given_names", "household_size"]
+
+
 def test_a_batch_id_of_another_device_is_refused(server: Server) -> None:
     batch_id = str(uuid.uuid4())
     assert _push(server, server.token(), [_change()], batch_id).status_code == 200
@@ -156,6 +177,12 @@ def test_one_change_that_does_not_fit_the_questionnaire_refuses_the_whole_batch(
         b'{"batch_id": "' + str(uuid.uuid4()).encode() + b'", "changes": [{"case_id": "' + CASE.encode()
         + b'", "question_id": "given_names", "value": {"nested": 1}, "version": "1-2-3"}]}',
         b'{"batch_id": "' + str(uuid.uuid4()).encode() + b'", "changes": [], "extra": 1}',
+        b'{"batch_id": "' + str(uuid.uuid4()).encode() + b'", "changes": [["' + CASE.encode()
+        + b'", "given_names", "", "Meron"]]}',  # a row too short
+        b'{"batch_id": "' + str(uuid.uuid4()).encode() + b'", "changes": [["' + CASE.encode()
+        + b'\\n", "given_names", "", "Meron", "001700000000000-00000-dev1", null]]}',  # a case id with a newline
+        b'{"batch_id": "' + str(uuid.uuid4()).encode() + b'", "changes": [["' + CASE.encode()
+        + b'", "given_names", "", "Meron", "001700000000000-00000-dev1", null, ["x"]]]}',  # resolves not numbers
         b"[]",
         b"",
     ],
@@ -180,7 +207,8 @@ def test_oversized_payloads_get_413(server: Server) -> None:
             yield b" " * 65536
 
     assert server.http.post("/v1/push", content=chunks(), headers=headers).status_code == 413
-    too_many = [_change(version=f"{i:015d}-00000-dev1", case_id=f"{i:032x}") for i in range(1, 1002)]
+    too_many = [_change(version=f"{i:015d}-00000-dev1", case_id=f"{i:032x}")
+                for i in range(1, protocol.MAX_BATCH_CHANGES + 2)]
     assert _push(server, token, too_many).status_code == 422
     too_long = _change("given_names", "x" * (protocol.MAX_TEXT_CHARS + 1))
     assert _push(server, token, [too_long]).status_code == 422
@@ -221,3 +249,10 @@ def test_the_schema_head_constant_matches_the_migration_scripts() -> None:
     from intake_app.sync.server.db import SERVER_SCHEMA_HEAD, alembic_head
 
     assert alembic_head() == SERVER_SCHEMA_HEAD
+
+
+def test_sequence_numbers_beyond_the_database_integer_are_refused(server: Server) -> None:
+    token = server.token()
+    assert _pull(server, token, after=protocol.MAX_SEQ).status_code == 200
+    response = _pull(server, token, after=protocol.MAX_SEQ + 1)
+    assert response.status_code == 422 and response.json()["code"] == "invalid_request"

@@ -265,7 +265,7 @@ def test_a_server_restored_from_an_older_backup_is_noticed_and_nothing_changes(
     import pytest
     from sqlalchemy import delete, update
 
-    from intake_app.sync.server.models import LogEntry, Municipality, ServerAnswer
+    from intake_app.sync.server.models import LogEntry, Municipality
 
     a = laptops()
     case_id = a.vault.create_case()
@@ -273,9 +273,48 @@ def test_a_server_restored_from_an_older_backup_is_noticed_and_nothing_changes(
     a.sync()
     with server.engine.begin() as connection:  # the server as it was before that sync
         connection.execute(delete(LogEntry))
-        connection.execute(delete(ServerAnswer))
         connection.execute(update(Municipality).values(last_seq=0))
     with pytest.raises(sync_service.SyncError) as raised:
         a.sync()
     assert "teruggezet" in raised.value.message
     assert a.vault.answers(case_id) == {("given_names", ""): "Meron"}
+
+
+def test_a_laptop_restored_from_a_backup_gets_back_what_it_pushed_after_the_backup(
+    laptops: LaptopFactory,
+) -> None:
+    """The server leaves a laptop's own changes out of its pulls; after a restore it sends them once."""
+    from intake_app.services.vault_service import restore_newest_backup
+    from intake_app.storage import sync_store
+    from intake_app.storage.vault import Vault
+
+    from support import PASSPHRASE
+
+    a, b = laptops(), laptops("Joris Bakker")
+    case_id = a.vault.create_case()
+    a.vault.save_answer(case_id, ("given_names", ""), "Meron")
+    a.sync()
+    folder, officer = a.vault.folder, a.vault.officer
+    a.vault.close(make_backup=True)  # the backup holds "Meron", pushed
+    a.vault = Vault.unlock(folder, officer, PASSPHRASE)
+    a.vault.save_answer(case_id, ("given_names", ""), "Meron Tesfay")
+    a.vault.save_answer(case_id, ("phone_number", ""), "0612345678")
+    a.sync()  # only the server has these now
+    b.sync()
+    b.vault.save_answer(case_id, ("family_name", ""), "Tesfay")
+    b.sync()
+    a.vault.close(make_backup=False)
+    restore_newest_backup(folder)
+    a.vault = Vault.unlock(folder, officer, PASSPHRASE)
+    assert a.vault.answers(case_id) == {("given_names", ""): "Meron"}
+    assert sync_store.rereading(a.vault)
+    a.sync()
+    expected = {("given_names", ""): "Meron Tesfay", ("phone_number", ""): "0612345678",
+                ("family_name", ""): "Tesfay"}
+    assert a.vault.answers(case_id) == expected == b.vault.answers(case_id)
+    assert not sync_store.rereading(a.vault)  # once
+    a.vault.save_answer(case_id, ("phone_number", ""), "0687654321")
+    a.sync()
+    b.sync()
+    assert b.vault.answers(case_id)[("phone_number", "")] == "0687654321"
+    assert sync_service.list_conflicts(a.vault) == []

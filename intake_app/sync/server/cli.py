@@ -7,9 +7,11 @@
     intake-server admin revoke-device --db URL --device 3
     intake-server admin list-devices --db URL
     intake-server serve --db URL [--host 127.0.0.1] [--port 8443] [--ssl-certfile F --ssl-keyfile F]
+                        [--trusted-proxy CIDR ...]
 
 ``--db`` defaults to $INTAKE_SERVER_DB, else ``sqlite:///intake-server.db``. PostgreSQL:
-``postgresql://user@host/dbname`` (psycopg 3).
+``postgresql://user@host/dbname`` (psycopg 3). ``--trusted-proxy`` (repeatable) defaults to
+$INTAKE_SERVER_TRUSTED_PROXIES (comma-separated), else none: X-Forwarded-For is ignored.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import argparse
 import os
 import sys
 
-from intake_app.sync.server import admin
+from intake_app.sync.server import admin, auth
 from intake_app.sync.server.db import create_server_engine, upgrade
+
+TRUSTED_PROXIES_ENV = "INTAKE_SERVER_TRUSTED_PROXIES"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--trusted-proxy", action="append", type=_network, metavar="CIDR",
+        help="reverse proxy (adres of netwerk) waarvan X-Forwarded-For geloofd wordt; herhaalbaar "
+             "(standaard: $INTAKE_SERVER_TRUSTED_PROXIES, anders geen)",
+    )
 
     adm = sub.add_parser("admin", help="gemeenten, medewerkers en laptops beheren")
     adm_sub = adm.add_subparsers(dest="action", required=True)
@@ -55,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     for action in (municipality, officer, code, revoke, adm_sub.choices["list-devices"]):
         action.add_argument("--db", default=default_db)
     return parser
+
+
+def _network(value: str) -> str:
+    try:
+        auth.parse_networks([value])
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value.strip()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +116,15 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     os.environ["INTAKE_SERVER_DB"] = args.db
+    if args.trusted_proxy is not None:
+        os.environ[TRUSTED_PROXIES_ENV] = ",".join(args.trusted_proxy)
+    try:  # $INTAKE_SERVER_TRUSTED_PROXIES is checked too, before anything starts
+        proxies = auth.parse_networks(_trusted_proxies())
+    except ValueError as error:
+        print(f"{TRUSTED_PROXIES_ENV}: {error}", file=sys.stderr)
+        return 2
+    if proxies:
+        print(f"X-Forwarded-For wordt alleen geloofd van: {', '.join(map(str, proxies))}")
     engine = create_server_engine(args.db)
     try:
         upgrade(engine)
@@ -116,7 +142,12 @@ def app_from_environment() -> object:
     """The app for uvicorn's factory mode (also for several workers): database from $INTAKE_SERVER_DB."""
     from intake_app.sync.server.app import create_app
 
-    return create_app(os.environ.get("INTAKE_SERVER_DB", "sqlite:///intake-server.db"), migrate=False)
+    return create_app(os.environ.get("INTAKE_SERVER_DB", "sqlite:///intake-server.db"), migrate=False,
+                      trusted_proxies=_trusted_proxies())
+
+
+def _trusted_proxies() -> list[str]:
+    return [item for item in os.environ.get(TRUSTED_PROXIES_ENV, "").split(",") if item.strip()]
 
 
 if __name__ == "__main__":

@@ -59,24 +59,12 @@ class ServerCase(ServerBase):
     case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     created_at: Mapped[str] = mapped_column(String(32))
-
-
-class ServerAnswer(ServerBase):
-    """The server's current state of each answer; ``value_json`` None is a tombstone."""
-
-    __tablename__ = "answers"
-    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    entry_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value_json: Mapped[str | None] = mapped_column(Text, nullable=True)
-    version: Mapped[str] = mapped_column(String(80))
-    seq: Mapped[int] = mapped_column(BigInteger)
-    updated_by: Mapped[str] = mapped_column(String(120))
-    updated_at: Mapped[str] = mapped_column(String(32))
-    device_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    deleted_at: Mapped[str | None] = mapped_column(String(32), nullable=True)  # erased on request
 
 
 class LogEntry(ServerBase):
+    """The municipality's ordered stream, and the server's state: an answer's value is its newest change."""
+
     __tablename__ = "log"
     municipality_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -92,7 +80,8 @@ class LogEntry(ServerBase):
     at: Mapped[str] = mapped_column(String(32))
     extra_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # resolves, or a conflict snapshot
 
-    __table_args__ = (Index("ix_log_version", "version"),)
+    # The current value of an answer is its newest ``change`` row: found through this index.
+    __table_args__ = (Index("ix_log_key", "case_id", "question_id", "entry_id", "seq"),)
 
 
 class ServerConflict(ServerBase):
@@ -126,6 +115,7 @@ class Batch(ServerBase):
     batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     device_id: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[str] = mapped_column(String(32))
-    response_json: Mapped[str] = mapped_column(Text)
+    response_json: Mapped[str] = mapped_column(Text)  # may hold answer values (merged, conflicting)
+    case_ids: Mapped[str | None] = mapped_column(Text, nullable=True)  # space-separated: erased with a case
 
     __table_args__ = (UniqueConstraint("batch_id", "device_id", name="uq_batches_device"),)

@@ -1,36 +1,37 @@
 """Push and pull against the server database: the merge rules of ``sync.merge``, set-based.
 
 One push is one transaction, serialised per municipality on its row: read the current state of the
-batch's answers in a few queries, decide each change, then write the log and the answers in bulk.
+batch's cases in a few queries, decide each change, then append to the log in one COPY (PostgreSQL)
+or one executemany (SQLite). The log is the server's state: an answer's value is the newest
+``change`` row of its key (index ``ix_log_key``), so each change is written once.
+
+The common case, the first value of an answer or an edit based on the server's version with no
+conflict open, takes a short path that only numbers the change and queues its log row: a push of a
+thousand intakes is 150,000 of those.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, and_, any_, bindparam, insert, select, update
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
+import orjson
+from sqlalchemy import Connection, String, and_, any_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
 from intake_app.forms import Form, QuestionKind
-from intake_app.sync.merge import Decision, decide, merge_entry_lists, merged_version
-from intake_app.sync.protocol import ChangeStatus, EventKind, PushRequest, WireChange
+from intake_app.sync.merge import ChangeChecker, Decision, decide, merge_entry_lists, merged_version
+from intake_app.sync.protocol import ChangeStatus, EventKind, PushBatch, WireChange
 from intake_app.sync.server.auth import DeviceIdentity
-from intake_app.sync.server.models import (
-    Batch,
-    LogEntry,
-    Municipality,
-    ServerAnswer,
-    ServerCase,
-    ServerConflict,
-)
+from intake_app.sync.server.models import Batch, LogEntry, Municipality, ServerCase, ServerConflict
 
 Key = tuple[str, str, str]
-_CHUNK = 1000  # ids per IN (...) list (a batch has at most 1000 changes)
+_CHUNK = 1000  # ids per IN (...) list on SQLite
+_CHANGE = EventKind.CHANGE.value
+_CONFLICT = EventKind.CONFLICT.value
+_APPLIED = ChangeStatus.APPLIED.value
 
 
 class PushRefused(Exception):
@@ -40,7 +41,19 @@ class PushRefused(Exception):
 
 
 @dataclass(frozen=True)
-class _State:
+class Questionnaire:
+    """What the server needs of the form, read once: the shape check and the entry-list questions."""
+
+    checker: ChangeChecker
+    entry_lists: frozenset[str]
+
+    @classmethod
+    def of(cls, form: Form) -> Questionnaire:
+        lists = frozenset(q.id for q in form.all_questions() if q.kind is QuestionKind.REPEAT_GROUP)
+        return cls(ChangeChecker(form), lists)
+
+
+class _State(NamedTuple):
     value_json: str | None
     version: str
     seq: int
@@ -54,11 +67,11 @@ def now_iso() -> str:
 
 
 def _dumps(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return None if value is None else orjson.dumps(value).decode()
 
 
 def _loads(value_json: str | None) -> Any:
-    return None if value_json is None else json.loads(value_json)
+    return None if value_json is None else orjson.loads(value_json)
 
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
@@ -83,94 +96,157 @@ def _snapshot(row: Any) -> dict[str, Any]:
     }
 
 
-def check_batch(form: Form, request: PushRequest) -> None:
-    """Every change must fit the questionnaire; one that does not refuses the whole batch."""
-    from intake_app.sync.merge import check_change
+def check_batch(questionnaire: Questionnaire, batch: PushBatch) -> None:
+    """Every change must fit the questionnaire; one that does not refuses the whole batch.
 
+    :func:`push` checks as it goes (one pass over the rows); this is the same check on its own.
+    """
+    reason_of = questionnaire.checker.reason
     seen: set[Key] = set()
-    for index, change in enumerate(request.changes):
-        reason = check_change(form, change.question_id, change.entry_id, change.value)
+    for index, row in enumerate(batch.rows):
+        reason = reason_of(row[1], row[2], row[3])
         if reason is not None:
             raise PushRefused(422, "invalid_change", reason, index)
-        key = (change.case_id, change.question_id, change.entry_id)
+        key = (row[0], row[1], row[2])
         if key in seen:
-            raise PushRefused(422, "duplicate_key", "één antwoord staat twee keer in de batch", index)
+            raise PushRefused(422, "duplicate_key", DUPLICATE_KEY, index)
         seen.add(key)
 
 
+DUPLICATE_KEY = "één antwoord staat twee keer in de batch"
+
+
+def _copy_text(value: str) -> str:
+    """A value for COPY's text format: backslash, tab, newline and carriage return escaped."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
 class _Push:
-    def __init__(self, connection: Connection, identity: DeviceIdentity, form: Form, last_seq: int) -> None:
+    def __init__(self, connection: Connection, identity: DeviceIdentity, questionnaire: Questionnaire,
+                 last_seq: int) -> None:
         self.connection = connection
         self.identity = identity
-        self.form = form
+        self.questionnaire = questionnaire
+        self.entry_lists = questionnaire.entry_lists
         self.seq = last_seq
         self.now = now_iso()
-        self.log_rows: list[dict[str, Any]] = []
-        self.answer_rows: dict[Key, dict[str, Any]] = {}
+        self.log_rows: list[tuple[Any, ...]] = []  # in the order of _LOG_COLUMNS
         self.current: dict[Key, _State] = {}
         self.conflicts: dict[Key, list[Any]] = {}
-
-    def seq_of(self, key: Key) -> int:
-        return self.current[key].seq
 
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
 
-    def run(self, request: PushRequest) -> dict[str, Any]:
-        changes = request.changes
-        case_ids = sorted({change.case_id for change in changes})
-        self._claim_cases(case_ids)
-        keys = [(c.case_id, c.question_id, c.entry_id) for c in changes]
-        self._load_current(keys)
-        seen = self._seen_versions([c.version for c in changes])
+    def run(self, batch: PushBatch) -> dict[str, Any]:
+        rows = batch.rows
+        case_ids = sorted({row[0] for row in rows})
+        erased = self._claim_cases(case_ids)
+        self._load_current(case_ids)
         self._load_open_conflicts(case_ids)
-        results = [self._one(change, change.version in seen) for change in changes]
+        seen = self._seen_versions(rows) if self.current else set()
+        seqs: list[int] = []
+        results: list[dict[str, Any]] = []
+        current, conflicts, log_rows = self.current, self.conflicts, self.log_rows
+        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
+        batch_keys: set[Key] = set()
+        dumps = orjson.dumps
+        mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
+                                     self.now)
+        for index, row in enumerate(rows):
+            case_id, question_id, entry_id, value = row[0], row[1], row[2], row[3]
+            found = questions.get(question_id)
+            if (found is None or found[0] is (entry_id == "")
+                    or (value is not None and (found[1] is None or not found[1](value)))):
+                raise PushRefused(422, "invalid_change", reason_of(question_id, entry_id, value) or "?", index)
+            key = (case_id, question_id, entry_id)
+            if key in batch_keys:
+                raise PushRefused(422, "duplicate_key", DUPLICATE_KEY, index)
+            batch_keys.add(key)
+            if key not in current and len(row) == 6 and case_id not in erased and key not in conflicts:
+                # The first value of this answer: nothing to weigh it against (the short path). The
+                # key is in this batch once (checked above), so `current` need not learn it.
+                self.seq = seq = self.seq + 1
+                log_rows.append((mid, seq, _CHANGE, case_id, question_id, entry_id,
+                                 None if value is None else dumps(value).decode(), row[4], row[5], device, officer,
+                                 now, None))
+                seqs.append(seq)
+                continue
+            change = WireChange.of(row)
+            result = self._one(index, key, change, change.version in seen, case_id in erased)
+            if result["status"] == _APPLIED and not result["resolved"]:
+                seqs.append(result["server_seq"])
+            else:
+                seqs.append(0)
+                results.append(result)
         self._write()
-        return {"batch_id": request.batch_id, "results": results, "latest_seq": self.seq, "at": self.now}
+        return {"batch_id": batch.batch_id, "seqs": seqs, "results": results, "latest_seq": self.seq, "at": self.now}
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def _claim_cases(self, case_ids: list[str]) -> None:
-        owners: dict[str, int] = {}
+    def _claim_cases(self, case_ids: list[str]) -> set[str]:
+        """Claim new cases for the municipality; returns the ones erased on the server."""
+        owners: dict[str, tuple[int, str | None]] = {}
         for chunk in _chunks(case_ids):
             rows = self.connection.execute(
-                select(ServerCase.case_id, ServerCase.municipality_id).where(ServerCase.case_id.in_(chunk))
+                select(ServerCase.case_id, ServerCase.municipality_id, ServerCase.deleted_at)
+                .where(_is_in(self.connection, ServerCase.case_id, chunk))
             )
-            owners.update((case_id, municipality_id) for case_id, municipality_id in rows)
-        if any(owner != self.identity.municipality_id for owner in owners.values()):
+            owners.update((case_id, (municipality_id, deleted)) for case_id, municipality_id, deleted in rows)
+        if any(owner != self.identity.municipality_id for owner, _deleted in owners.values()):
             # The same answer for a case that does not exist and one of another municipality.
             raise PushRefused(403, "case_not_yours", "dit dossier hoort niet bij uw gemeente")
         new = [c for c in case_ids if c not in owners]
         if new:
             self.connection.execute(
                 insert(ServerCase),
-                [{"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now} for c in new],
+                [{"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now,
+                  "deleted_at": None} for c in new],
             )
+        return {case_id for case_id, (_owner, deleted) in owners.items() if deleted is not None}
 
-    def _load_current(self, keys: list[Key]) -> None:
-        # By case (the primary key's prefix): a batch touches few cases, and a case has at most a
-        # few hundred answers, so this reads little more than needed in one index range per case.
-        wanted = set(keys)
-        case_ids = sorted({key[0] for key in keys})
+    def _load_current(self, case_ids: list[str]) -> None:
+        """The newest change of every answer of these cases (a case has a few hundred answers)."""
+        columns = (LogEntry.case_id, LogEntry.question_id, LogEntry.entry_id, LogEntry.value_json,
+                   LogEntry.version, LogEntry.seq, LogEntry.officer, LogEntry.at, LogEntry.device_id)
+        # By case id alone, so the key index is the only way in (the cases are this municipality's:
+        # _claim_cases made sure; a municipality condition lures the planner onto the primary key).
         for chunk in _chunks(case_ids):
-            rows = self.connection.execute(
-                select(ServerAnswer).where(_is_in(self.connection, ServerAnswer.case_id, chunk))
-            )
-            for row in rows:
-                key = (row.case_id, row.question_id, row.entry_id)
-                if key in wanted:
-                    self.current[key] = _State(
-                        row.value_json, row.version, row.seq, row.updated_by, row.updated_at, row.device_id
-                    )
+            where = (_is_in(self.connection, LogEntry.case_id, chunk), LogEntry.kind == _CHANGE)
+            if self.connection.dialect.name == "postgresql":
+                query = (select(*columns).where(*where)
+                         .ext(distinct_on(LogEntry.case_id, LogEntry.question_id, LogEntry.entry_id))
+                         .order_by(LogEntry.case_id, LogEntry.question_id, LogEntry.entry_id, LogEntry.seq.desc()))
+            else:  # SQLite takes the other columns from the row that has the max()
+                query = (select(*columns[:5], func.max(LogEntry.seq), *columns[6:]).where(*where)
+                         .group_by(LogEntry.case_id, LogEntry.question_id, LogEntry.entry_id))
+            for case_id, question_id, entry_id, value_json, version, seq, by, at, device in self.connection.execute(
+                query
+            ):
+                self.current[(case_id, question_id, entry_id)] = _State(value_json, str(version), seq, by, at, device)
 
-    def _seen_versions(self, versions: list[str]) -> set[str]:
+    def _seen_versions(self, rows: list[list[Any]]) -> set[str]:
+        """Versions of this batch the server already has. Only an answer the server holds can have
+        seen one (a first value cannot), and the version it holds is the usual match."""
         seen: set[str] = set()
+        look_up: list[str] = []
+        cases: set[str] = set()
+        for row in rows:
+            state = self.current.get((row[0], row[1], row[2]))
+            if state is None:
+                continue
+            if state.version == row[4]:
+                seen.add(row[4])
+            else:
+                look_up.append(row[4])
+                cases.add(row[0])
         mid = self.identity.municipality_id
-        for chunk in _chunks(versions):
-            # By version alone (its own index): a version names its laptop, so it is unique anyway.
+        case_list = sorted(cases)
+        for chunk in _chunks(look_up):
             seen.update(v for v in self.connection.execute(
-                select(LogEntry.version).where(_is_in(self.connection, LogEntry.version, chunk))
+                select(LogEntry.version).where(
+                    LogEntry.municipality_id == mid, _is_in(self.connection, LogEntry.case_id, case_list),
+                    _is_in(self.connection, LogEntry.version, chunk))
             ).scalars() if v is not None)
             seen.update(self.connection.execute(
                 select(ServerConflict.other_version).where(
@@ -189,14 +265,14 @@ class _Push:
 
     # -- deciding ----------------------------------------------------------------------------------
 
-    def _one(self, change: WireChange, already_seen: bool) -> dict[str, Any]:
-        key = (change.case_id, change.question_id, change.entry_id)
+    def _one(self, index: int, key: Key, change: WireChange, already_seen: bool, erased: bool) -> dict[str, Any]:
+        if erased:
+            return {"index": index, "version": change.version, "status": ChangeStatus.GONE.value, "resolved": []}
         current = self.current.get(key)
-        question = self.form.question(change.question_id)
         decision = decide(
             server_has_row=current is not None, server_version=current.version if current else None,
             base_version=change.base_version, already_seen=already_seen,
-            is_entry_list=question.kind is QuestionKind.REPEAT_GROUP,
+            is_entry_list=change.question_id in self.entry_lists,
             same_value=current is not None and current.value_json == _dumps(change.value),
         )
         conflict: dict[str, Any] | None = None
@@ -222,9 +298,10 @@ class _Push:
         state = self.current.get(key)
         if status is ChangeStatus.APPLIED and not resolved:
             # The server's state is the change itself: the laptop has it, only the number is new.
-            return {"version": change.version, "status": status.value, "server_seq": self.seq_of(key)}
+            assert state is not None
+            return {"status": status.value, "server_seq": state.seq, "resolved": resolved}
         return {
-            "version": change.version, "status": status.value,
+            "index": index, "version": change.version, "status": status.value,
             "server_value": _loads(state.value_json) if state else None,
             "server_version": state.version if state else None, "server_seq": state.seq if state else None,
             "server_by": state.by if state else "", "server_at": state.at if state else "",
@@ -262,19 +339,12 @@ class _Push:
         value_json = _dumps(value)
         open_here = self.conflicts.get(key, [])
         resolved = [c.id for c in open_here if c.id in resolves]
-        self.log_rows.append({
-            "municipality_id": self.identity.municipality_id, "seq": seq, "kind": EventKind.CHANGE.value,
-            "case_id": key[0], "question_id": key[1], "entry_id": key[2], "value_json": value_json,
-            "version": version, "base_version": base_version, "device_id": self.identity.device_id,
-            "officer": self.identity.officer, "at": self.now,
-            "extra_json": json.dumps({"resolves": resolved}) if resolved else None,
-        })
+        self.log_rows.append((
+            self.identity.municipality_id, seq, _CHANGE, key[0], key[1], key[2], value_json, version, base_version,
+            self.identity.device_id, self.identity.officer, self.now,
+            orjson.dumps({"resolves": resolved}).decode() if resolved else None,
+        ))
         self.current[key] = _State(value_json, version, seq, self.identity.officer, self.now, self.identity.device_id)
-        self.answer_rows[key] = {
-            "case_id": key[0], "question_id": key[1], "entry_id": key[2], "value_json": value_json,
-            "version": version, "seq": seq, "updated_by": self.identity.officer, "updated_at": self.now,
-            "device_id": self.identity.device_id,
-        }
         still_open = []
         for conflict in open_here:
             if conflict.id in resolved:
@@ -323,73 +393,57 @@ class _Push:
         return _Row(**fields)
 
     def _log_conflict(self, key: Key, conflict: Any) -> None:
-        self.log_rows.append({
-            "municipality_id": self.identity.municipality_id, "seq": self.next_seq(),
-            "kind": EventKind.CONFLICT.value, "case_id": key[0], "question_id": key[1], "entry_id": key[2],
-            "value_json": None, "version": None, "base_version": None, "device_id": self.identity.device_id,
-            "officer": self.identity.officer, "at": self.now, "extra_json": json.dumps(_snapshot(conflict)),
-        })
+        self.log_rows.append((
+            self.identity.municipality_id, self.next_seq(), _CONFLICT, key[0], key[1], key[2], None, None, None,
+            self.identity.device_id, self.identity.officer, self.now, orjson.dumps(_snapshot(conflict)).decode(),
+        ))
 
     # -- writing -----------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        answers = list(self.answer_rows.values())
-        if self.connection.dialect.name == "postgresql":
-            _write_postgresql(self.connection, self.log_rows, answers)
-        else:
-            if self.log_rows:
-                self.connection.execute(insert(LogEntry), self.log_rows)
-            if answers:
-                statement = sqlite.insert(ServerAnswer)
-                statement = statement.on_conflict_do_update(
-                    index_elements=["case_id", "question_id", "entry_id"],
-                    set_={name: statement.excluded[name] for name in _ANSWER_UPDATES},
-                )
-                self.connection.execute(statement, answers)
+        if self.log_rows:
+            if self.connection.dialect.name == "postgresql":
+                # COPY: the log only ever grows, and COPY is PostgreSQL's fastest way in (same transaction).
+                driver = self.connection.connection.driver_connection
+                assert driver is not None
+                with driver.cursor() as cursor, cursor.copy(_COPY_LOG) as copy:
+                    copy.write(_copy_block(self.log_rows))
+            else:
+                rows = [dict(zip(_LOG_COLUMNS, row, strict=True)) for row in self.log_rows]
+                self.connection.execute(insert(LogEntry), rows)
         self.connection.execute(
             update(Municipality).where(Municipality.id == self.identity.municipality_id).values(last_seq=self.seq)
         )
 
 
-_ANSWER_UPDATES = ("value_json", "version", "seq", "updated_by", "updated_at", "device_id")
-_LOG_COLUMNS = {
-    "municipality_id": "int", "seq": "bigint", "kind": "text", "case_id": "text", "question_id": "text",
-    "entry_id": "text", "value_json": "text", "version": "text", "base_version": "text", "device_id": "int",
-    "officer": "text", "at": "text", "extra_json": "text",
-}
-_ANSWER_COLUMNS = {
-    "case_id": "text", "question_id": "text", "entry_id": "text", "value_json": "text", "version": "text",
-    "seq": "bigint", "updated_by": "text", "updated_at": "text", "device_id": "int",
-}
-
-
-def _unnest(table: str, columns: dict[str, str], suffix: str = "") -> str:
-    names = ", ".join(columns)
-    arrays = ", ".join(f"%({name})s::{kind}[]" for name, kind in columns.items())
-    return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){suffix}"
-
-
+_LOG_COLUMNS = ("municipality_id", "seq", "kind", "case_id", "question_id", "entry_id", "value_json", "version",
+                "base_version", "device_id", "officer", "at", "extra_json")
 _COPY_LOG = f"COPY log ({', '.join(_LOG_COLUMNS)}) FROM STDIN"
-_UPSERT_ANSWERS = _unnest(
-    "answers", _ANSWER_COLUMNS,
-    " ON CONFLICT (case_id, question_id, entry_id) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in _ANSWER_UPDATES),
-)
+_NULL = "\\N"
 
 
-def _write_postgresql(connection: Connection, log_rows: list[dict[str, Any]], answers: list[dict[str, Any]]) -> None:
-    """One statement per table, whatever the batch size: rows travel as arrays (unnest)."""
-    if log_rows:
-        # COPY: the log only ever grows, and COPY is PostgreSQL's fastest way in (same transaction).
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(_COPY_LOG) as copy:
-            for row in log_rows:
-                copy.write_row(tuple(row[name] for name in _LOG_COLUMNS))
-    if answers:
-        connection.exec_driver_sql(
-            _UPSERT_ANSWERS, {name: [row[name] for row in answers] for name in _ANSWER_COLUMNS}
+def _copy_block(rows: list[tuple[Any, ...]]) -> str:
+    """Log rows in COPY's text format, formatted here in one go (psycopg's write_row costs more).
+
+    Ids and versions match the protocol's patterns, so they need no escaping; JSON text holds no
+    raw tab or newline (JSON escapes them), so only its backslashes are doubled.
+    """
+    names: dict[str, str] = {}
+    lines = []
+    for mid, seq, kind, case_id, question_id, entry_id, value_json, version, base, device, officer, at, extra in rows:
+        name = names.get(officer)
+        if name is None:
+            name = names[officer] = _copy_text(officer)
+        lines.append(
+            f"{mid}\t{seq}\t{kind}\t{case_id}\t{question_id}\t{entry_id}\t"
+            f"{_NULL if value_json is None else value_json.replace(_BACKSLASH, _TWO_BACKSLASHES)}\t"
+            f"{_NULL if version is None else version}\t{_NULL if base is None else base}\t{device}\t{name}\t{at}\t"
+            f"{_NULL if extra is None else extra.replace(_BACKSLASH, _TWO_BACKSLASHES)}\n"
         )
+    return "".join(lines)
+
+
+_BACKSLASH, _TWO_BACKSLASHES = "\\", "\\\\"
 
 
 _CONFLICT_FIELDS = (
@@ -424,40 +478,48 @@ def _as_list(value: Any) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def push(connection: Connection, identity: DeviceIdentity, form: Form, request: PushRequest) -> dict[str, Any]:
-    """Process one batch inside the caller's write transaction; a known batch id returns its first answer."""
+def push(connection: Connection, identity: DeviceIdentity, questionnaire: Questionnaire,
+         batch: PushBatch) -> bytes:
+    """Process one batch inside the caller's write transaction; a known batch id returns its first
+    answer. Returns the response body (JSON), as stored for a re-sent batch."""
     last_seq = connection.execute(
         select(Municipality.last_seq).where(Municipality.id == identity.municipality_id).with_for_update()
     ).scalar_one()
     stored = connection.execute(
-        select(Batch.device_id, Batch.response_json).where(Batch.batch_id == request.batch_id)
+        select(Batch.device_id, Batch.response_json).where(Batch.batch_id == batch.batch_id)
     ).first()
     if stored is not None:
         if stored.device_id != identity.device_id:
             raise PushRefused(409, "batch_id_taken", "deze batch-id is al door een ander apparaat gebruikt")
-        response: dict[str, Any] = json.loads(stored.response_json)
-        return response
-    response = _Push(connection, identity, form, int(last_seq)).run(request)
+        return str(stored.response_json).encode()
+    body = orjson.dumps(_Push(connection, identity, questionnaire, int(last_seq)).run(batch))
     connection.execute(
-        insert(Batch).values(
-            batch_id=request.batch_id, device_id=identity.device_id, received_at=now_iso(),
-            response_json=json.dumps(response, ensure_ascii=False, separators=(",", ":")),
-        )
+        insert(Batch).values(batch_id=batch.batch_id, device_id=identity.device_id, received_at=now_iso(),
+                             response_json=body.decode(), case_ids=" ".join(sorted({row[0] for row in batch.rows})))
     )
-    return response
+    return body
 
 
-def pull(connection: Connection, municipality_id: int, after: int, limit: int) -> dict[str, Any]:
-    rows = connection.execute(
-        select(LogEntry).where(and_(LogEntry.municipality_id == municipality_id, LogEntry.seq > after))
-        .order_by(LogEntry.seq).limit(limit + 1)
-    ).all()
-    latest = connection.execute(select(Municipality.last_seq).where(Municipality.id == municipality_id)).scalar_one()
+def pull(connection: Connection, municipality_id: int, after: int, limit: int, *, device_id: int | None = None,
+         mine: bool = True) -> dict[str, Any]:
+    """Events after ``after``, oldest first. Without ``mine``, the device's own changes are left
+    out: it has them (its push got their numbers); a laptop restored from a backup asks for them."""
+    # The newest number first: everything up to it is committed (pushes commit in number order),
+    # so when the rows up to it are all sent, the laptop may skip to it past its own changes.
+    latest = int(connection.execute(
+        select(Municipality.last_seq).where(Municipality.id == municipality_id)
+    ).scalar_one())
+    query = select(LogEntry).where(
+        and_(LogEntry.municipality_id == municipality_id, LogEntry.seq > after, LogEntry.seq <= latest)
+    )
+    if not mine and device_id is not None:
+        query = query.where(or_(LogEntry.kind != _CHANGE, LogEntry.device_id != device_id))
+    rows = connection.execute(query.order_by(LogEntry.seq).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     events = []
     for row in rows:
-        extra = json.loads(row.extra_json) if row.extra_json else {}
+        extra = orjson.loads(row.extra_json) if row.extra_json else {}
         event: dict[str, Any] = {
             "seq": row.seq, "kind": row.kind, "case_id": row.case_id, "question_id": row.question_id,
             "entry_id": row.entry_id, "by": row.officer, "at": row.at,
@@ -468,13 +530,33 @@ def pull(connection: Connection, municipality_id: int, after: int, limit: int) -
             event.update(value=_loads(row.value_json), version=row.version, base_version=row.base_version,
                          resolves=extra.get("resolves", []))
         events.append(event)
-    next_after = rows[-1].seq if rows else after
-    return {"events": events, "next_after": next_after, "latest_seq": int(latest), "more": more}
+    next_after = rows[-1].seq if more else max(after, latest)
+    return {"events": events, "next_after": next_after, "latest_seq": latest, "more": more}
 
 
 def case_ids(connection: Connection, municipality_id: int) -> list[str]:
+    """The municipality's cases, erased ones left out."""
     return list(connection.execute(
-        select(ServerCase.case_id).where(ServerCase.municipality_id == municipality_id).order_by(ServerCase.case_id)
+        select(ServerCase.case_id)
+        .where(ServerCase.municipality_id == municipality_id, ServerCase.deleted_at.is_(None))
+        .order_by(ServerCase.case_id)
     ).scalars())
 
 
+def forget_batches_of(connection: Connection, case_id: str) -> None:
+    """Erase the stored push answers that speak of a case (they may hold its values). A laptop
+    re-sending such a batch gets it processed anew: its changes to the erased case are dropped."""
+    connection.execute(delete(Batch).where(Batch.case_ids.contains(case_id, autoescape=True)))
+
+
+
+
+def current_answers(connection: Connection, case_id: str) -> dict[tuple[str, str], Any]:
+    """The server's current value of every answer of a case (removed answers left out)."""
+    query = (
+        select(LogEntry.question_id, LogEntry.entry_id, LogEntry.value_json)
+        .where(LogEntry.case_id == case_id, LogEntry.kind == _CHANGE)
+        .order_by(LogEntry.seq)
+    )
+    newest = {(question_id, entry_id): value_json for question_id, entry_id, value_json in connection.execute(query)}
+    return {key: orjson.loads(value_json) for key, value_json in newest.items() if value_json is not None}
