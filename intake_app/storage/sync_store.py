@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -162,6 +163,24 @@ def reread_done(vault: Vault) -> None:
 # -- push -----------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _bookkeeping(vault: Vault) -> Iterator[Connection]:
+    """A transaction that only records where a push stands, committed without waiting for the disk
+    (WAL, ``synchronous = NORMAL``): a power cut may undo it, never damage the vault, and undone it
+    is redone at the next sync (a stored batch is re-sent and the server answers it as before; an
+    unstored one is made anew and the server knows its changes by their versions). The officer's
+    own answers keep being committed to disk before "Opgeslagen" shows (``synchronous = FULL``)."""
+    with vault.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            driver.execute("PRAGMA synchronous = FULL")
+
+
 def pending_count(vault: Vault) -> int:
     """Outbox rows not yet acknowledged by the server (a batch in flight included)."""
     return vault.pending_changes()
@@ -178,7 +197,7 @@ def next_batch(
     inside a batch collapse into one change: the newest value, based on the version the first of
     them was based on.
     """
-    with vault.engine.begin() as connection:
+    with _bookkeeping(vault) as connection:
         stored = connection.execute(
             select(SyncOutgoing.batch_id, SyncOutgoing.last_change_seq).order_by(SyncOutgoing.last_change_seq)
         ).all()
@@ -199,50 +218,92 @@ def next_batch(
         if first is None:
             cursor.close()
             return None
+        # Each row as it travels, made by SQLite (json_array escapes the ids; json() re-reads the
+        # stored value): the short path below only joins them.
         rows = cursor.execute(
-            "SELECT seq, case_id, question_id, entry_id, value_json, version, base_version FROM changes"
-            " WHERE seq >= ? AND +pushed = 0 ORDER BY seq LIMIT ?", (first, max_changes)
+            "SELECT seq, length(value_json), json_array(case_id, question_id, entry_id, json(value_json), version,"
+            " base_version) FROM changes WHERE seq >= ? AND +pushed = 0 ORDER BY seq LIMIT ?", (first, max_changes)
         ).fetchall()
-        cursor.close()
-        if not rows:
-            return None
-        # One change per answer: [case, question, entry, value_json, version, base_version, first seq].
-        changes: list[list[Any]] = []
-        index_of: dict[Key, int] = {}
-        earlier_versions: dict[Key, list[str]] = {}  # answers edited more than once in this batch
-        size = 0
-        last_seq = beyond
-        for seq, case_id, question_id, entry_id, value_json, version, base_version in rows:
-            size += _ROW_OVERHEAD + (len(value_json) if value_json else 0)
-            if size > max_bytes and changes:
+        size = count = 0
+        for _seq, length, _row in rows:
+            size += _ROW_OVERHEAD + (length or 0)
+            if size > max_bytes and count:
                 break
-            key = (case_id, question_id, entry_id)
-            index = index_of.get(key)
-            if index is None:
-                index_of[key] = len(changes)
-                changes.append([case_id, question_id, entry_id, value_json, version, base_version, seq])
-            else:
-                change = changes[index]
-                earlier_versions.setdefault(key, []).append(change[4])
-                change[3], change[4] = value_json, version
-            last_seq = seq
-        _fill_bases(connection, changes, index_of)
-        resolves = _resolutions(connection, changes, index_of, earlier_versions)
-        for key, conflict_ids in resolves.items():
-            changes[index_of[key]].append(conflict_ids)
-        fragment = orjson.Fragment
-        # The row as it travels: the value's JSON text goes as it is, the first seq stays here.
-        changes = [
-            [row[0], row[1], row[2], None if row[3] is None else fragment(row[3]), row[4], row[5], *row[7:]]
-            for row in changes
-        ]
+            count += 1
+        last_seq = rows[count - 1][0]
         batch_id = str(uuid.uuid4())
-        body = orjson.dumps({"batch_id": batch_id, "changes": changes})
+        if _rows_need_work(cursor, first, last_seq):
+            cursor.close()
+            changes = _collapsed_changes(connection, first, last_seq)
+            body = orjson.dumps({"batch_id": batch_id, "changes": changes})
+            size = len(changes)
+        else:
+            cursor.close()
+            body = b"".join((b'{"batch_id":"', batch_id.encode(), b'","changes":[',
+                             ",".join(row for _seq, _length, row in rows[:count]).encode(), b"]}"))
+            size = count
         connection.execute(
             insert(SyncOutgoing).values(batch_id=batch_id, last_change_seq=last_seq, payload_json=body.decode(),
                                         created_at=_now())
         )
-        return OutgoingBatch(batch_id, body, len(changes), last_seq)
+        return OutgoingBatch(batch_id, body, size, last_seq)
+
+
+def _rows_need_work(cursor: Any, first: int, last: int) -> bool:
+    """Whether outbox rows ``first``..``last`` need more than sending as they are: an answer edited
+    twice (collapse), a base to fill in for a re-added answer, a conflict resolution to name."""
+    checks = (
+        "SELECT 1 FROM sync_resolutions LIMIT 1",
+        "SELECT 1 FROM changes WHERE seq BETWEEN ?1 AND ?2 AND +pushed = 0"
+        " GROUP BY case_id, question_id, entry_id HAVING count(*) > 1 LIMIT 1",
+        "SELECT 1 FROM changes AS c JOIN sync_known AS k ON k.case_id = c.case_id AND k.question_id = c.question_id"
+        " AND k.entry_id = c.entry_id WHERE c.seq BETWEEN ?1 AND ?2 AND +c.pushed = 0 AND c.base_version IS NULL"
+        " LIMIT 1",
+        # A removal in one of these cases, ever: the rows of the cases are few, removals fewer.
+        "SELECT 1 FROM changes WHERE value_json IS NULL AND case_id IN"
+        " (SELECT case_id FROM changes WHERE seq BETWEEN ?1 AND ?2 AND +pushed = 0) LIMIT 1",
+    )
+    for check in checks:
+        parameters = (first, last) if "?1" in check else ()
+        if cursor.execute(check, parameters).fetchone() is not None:
+            return True
+    return False
+
+
+def _collapsed_changes(connection: Connection, first: int, last: int) -> list[list[Any]]:
+    """Outbox rows ``first``..``last`` as the batch's changes, one per answer: the newest value,
+    based on the version the first of them was based on (or on a removal, see :func:`_fill_bases`),
+    naming the conflicts it resolves."""
+    cursor = connection.connection.cursor()
+    rows = cursor.execute(
+        "SELECT seq, case_id, question_id, entry_id, value_json, version, base_version FROM changes"
+        " WHERE seq BETWEEN ? AND ? AND +pushed = 0 ORDER BY seq", (first, last)
+    ).fetchall()
+    cursor.close()
+    # One change per answer: [case, question, entry, value_json, version, base_version, first seq].
+    changes: list[list[Any]] = []
+    index_of: dict[Key, int] = {}
+    earlier_versions: dict[Key, list[str]] = {}  # answers edited more than once in this batch
+    for seq, case_id, question_id, entry_id, value_json, version, base_version in rows:
+        key = (case_id, question_id, entry_id)
+        index = index_of.get(key)
+        if index is None:
+            index_of[key] = len(changes)
+            changes.append([case_id, question_id, entry_id, value_json, version, base_version, seq])
+        else:
+            change = changes[index]
+            earlier_versions.setdefault(key, []).append(change[4])
+            change[3], change[4] = value_json, version
+    _fill_bases(connection, changes, index_of)
+    resolves = _resolutions(connection, changes, index_of, earlier_versions)
+    for key, conflict_ids in resolves.items():
+        changes[index_of[key]].append(conflict_ids)
+    fragment = orjson.Fragment
+    # The row as it travels: the value's JSON text goes as it is, the first seq stays here.
+    return [
+        [row[0], row[1], row[2], None if row[3] is None else fragment(row[3]), row[4], row[5], *row[7:]]
+        for row in changes
+    ]
 
 
 def _fill_bases(connection: Connection, changes: list[list[Any]], index_of: dict[Key, int]) -> None:
@@ -319,7 +380,7 @@ def complete_batch(vault: Vault, batch_id: str, response: Mapping[str, Any], dev
     never sends a laptop its own changes back (see ``apply_pulled``), so no older event of that
     answer can arrive later (one that did not reach this laptop would have made it a conflict).
     """
-    with vault.engine.begin() as connection:
+    with _bookkeeping(vault) as connection:
         stored = connection.execute(
             select(SyncOutgoing.payload_json, SyncOutgoing.last_change_seq).where(SyncOutgoing.batch_id == batch_id)
         ).first()

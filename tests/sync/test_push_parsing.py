@@ -27,7 +27,7 @@ values = st.one_of(
     st.sampled_from(["x" * protocol.MAX_TEXT_CHARS, "x" * (protocol.MAX_TEXT_CHARS + 1)]),
     st.lists(st.text(max_size=5), max_size=3), st.lists(st.integers(-9, 9), min_size=1, max_size=2),
     st.just(["x" * (protocol.MAX_ITEM_CHARS + 1)]), st.just(["a"] * (protocol.MAX_LIST_ITEMS + 1)),
-    st.dictionaries(st.text(max_size=3), st.integers(), min_size=1, max_size=1),
+    st.dictionaries(st.text(max_size=3), st.integers(0, 9), min_size=1, max_size=1),
 )
 versions = st.sampled_from([VERSION, "1-2-3", VERSION + "\n", "001700000000000-00001-dev/1", 7, None])
 resolves = st.one_of(st.lists(st.integers(0, 99), max_size=3), st.just(list(range(21))), st.just(["1"]), st.none())

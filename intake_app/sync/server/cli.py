@@ -140,10 +140,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 def app_from_environment() -> object:
     """The app for uvicorn's factory mode (also for several workers): database from $INTAKE_SERVER_DB."""
+    import gc
+
     from intake_app.sync.server.app import create_app
 
-    return create_app(os.environ.get("INTAKE_SERVER_DB", "sqlite:///intake-server.db"), migrate=False,
-                      trusted_proxies=_trusted_proxies())
+    app = create_app(os.environ.get("INTAKE_SERVER_DB", "sqlite:///intake-server.db"), migrate=False,
+                     trusted_proxies=_trusted_proxies())
+    # The long-lived objects (modules, the app, the questionnaire) out of the collector's way, and
+    # fewer young-generation passes: a push allocates tens of thousands of short-lived lists, and
+    # collections over the whole heap paused pushes by up to a tenth of a second.
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
+    return app
 
 
 def _trusted_proxies() -> list[str]:

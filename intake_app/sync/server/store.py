@@ -12,7 +12,8 @@ thousand intakes is 150,000 of those.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -131,6 +132,8 @@ class _Push:
         self.seq = last_seq
         self.now = now_iso()
         self.log_rows: list[tuple[Any, ...]] = []  # in the order of _LOG_COLUMNS
+        # On PostgreSQL the short path's rows go straight into COPY's text format.
+        self.copy_lines: list[str] | None = [] if connection.dialect.name == "postgresql" else None
         self.current: dict[Key, _State] = {}
         self.conflicts: dict[Key, list[Any]] = {}
 
@@ -147,8 +150,40 @@ class _Push:
         seen = self._seen_versions(rows) if self.current else set()
         seqs: list[int] = []
         results: list[dict[str, Any]] = []
-        current, conflicts, log_rows = self.current, self.conflicts, self.log_rows
+        current, conflicts, copy_lines = self.current, self.conflicts, self.copy_lines
         questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
+        mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
+                                     self.now)
+        line_head = f"{mid}\t"
+        line_tail = f"{device}\t{_copy_text(officer)}\t{now}\t{_NULL}\n"
+        # Nothing on the server to weigh these changes against (first values, the bulk of a first
+        # push): every row takes the short path, so COPY can start now and PostgreSQL stores one
+        # part of the batch while the next is checked (the slow path's statements cannot run
+        # while a COPY is open).
+        streaming = (copy_lines is not None and not erased and all(len(row) == 6 for row in rows)
+                     and not any((row[0], row[1], row[2]) in current or (row[0], row[1], row[2]) in conflicts
+                                 for row in rows))
+        stream = self._copy() if streaming else nullcontext(None)
+        with stream as copy:
+            self._decide_all(rows, copy, seen, erased, seqs, results, questions, reason_of, line_head, line_tail)
+        self._write()
+        return {"batch_id": batch.batch_id, "seqs": seqs, "results": results, "latest_seq": self.seq, "at": self.now}
+
+    @contextmanager
+    def _copy(self) -> Iterator[Any]:
+        driver = self.connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(_COPY_LOG) as copy:
+            yield copy
+            copy.write("".join(self.copy_lines or ()))
+        if self.copy_lines:
+            self.copy_lines.clear()
+
+    def _decide_all(
+        self, rows: list[list[Any]], copy: Any, seen: set[str], erased: set[str], seqs: list[int],
+        results: list[dict[str, Any]], questions: dict[str, Any], reason_of: Any, line_head: str, line_tail: str,
+    ) -> None:
+        current, conflicts, log_rows, copy_lines = self.current, self.conflicts, self.log_rows, self.copy_lines
         batch_keys: set[Key] = set()
         dumps = orjson.dumps
         mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
@@ -167,11 +202,21 @@ class _Push:
                 # The first value of this answer: nothing to weigh it against (the short path). The
                 # key is in this batch once (checked above), so `current` need not learn it.
                 self.seq = seq = self.seq + 1
-                log_rows.append((mid, seq, _CHANGE, case_id, question_id, entry_id,
-                                 None if value is None else dumps(value).decode(), row[4], row[5], device, officer,
-                                 now, None))
+                if copy_lines is not None:  # PostgreSQL: the row in COPY's text format at once
+                    value_text = _NULL if value is None else dumps(value).decode().replace(_BACKSLASH, _TWO_BACKSLASHES)
+                    base = row[5]
+                    copy_lines.append(f"{line_head}{seq}\tchange\t{case_id}\t{question_id}\t{entry_id}\t{value_text}\t"
+                                      f"{row[4]}\t{_NULL if base is None else base}\t{line_tail}")
+                    if copy is not None and len(copy_lines) >= _COPY_CHUNK:
+                        copy.write("".join(copy_lines))
+                        copy_lines.clear()
+                else:
+                    log_rows.append((mid, seq, _CHANGE, case_id, question_id, entry_id,
+                                     None if value is None else dumps(value).decode(), row[4], row[5], device, officer,
+                                     now, None))
                 seqs.append(seq)
                 continue
+            assert copy is None, "the slow path never runs while a COPY is open"
             change = WireChange.of(row)
             result = self._one(index, key, change, change.version in seen, case_id in erased)
             if result["status"] == _APPLIED and not result["resolved"]:
@@ -179,8 +224,6 @@ class _Push:
             else:
                 seqs.append(0)
                 results.append(result)
-        self._write()
-        return {"batch_id": batch.batch_id, "seqs": seqs, "results": results, "latest_seq": self.seq, "at": self.now}
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -401,16 +444,16 @@ class _Push:
     # -- writing -----------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        if self.log_rows:
-            if self.connection.dialect.name == "postgresql":
+        if self.copy_lines is not None:
+            if self.copy_lines or self.log_rows:
                 # COPY: the log only ever grows, and COPY is PostgreSQL's fastest way in (same transaction).
                 driver = self.connection.connection.driver_connection
                 assert driver is not None
                 with driver.cursor() as cursor, cursor.copy(_COPY_LOG) as copy:
-                    copy.write(_copy_block(self.log_rows))
-            else:
-                rows = [dict(zip(_LOG_COLUMNS, row, strict=True)) for row in self.log_rows]
-                self.connection.execute(insert(LogEntry), rows)
+                    copy.write("".join(self.copy_lines) + _copy_block(self.log_rows))
+        elif self.log_rows:
+            rows = [dict(zip(_LOG_COLUMNS, row, strict=True)) for row in self.log_rows]
+            self.connection.execute(insert(LogEntry), rows)
         self.connection.execute(
             update(Municipality).where(Municipality.id == self.identity.municipality_id).values(last_seq=self.seq)
         )
@@ -419,6 +462,7 @@ class _Push:
 _LOG_COLUMNS = ("municipality_id", "seq", "kind", "case_id", "question_id", "entry_id", "value_json", "version",
                 "base_version", "device_id", "officer", "at", "extra_json")
 _COPY_LOG = f"COPY log ({', '.join(_LOG_COLUMNS)}) FROM STDIN"
+_COPY_CHUNK = 2000  # rows per write while a COPY streams
 _NULL = "\\N"
 
 
