@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
+from sqlalchemy.pool import QueuePool
 
 from intake_app.storage.errors import VaultDamaged, VaultNotFound
 
@@ -51,7 +52,13 @@ def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
         raise FileExistsError(path)
     if not create:
         _check_journal_pair(path)
-    engine = create_engine(database_url(path, key))
+    # A pool of connections handed to one thread at a time. The dialect's default keeps one
+    # connection per thread and closes an arbitrary one past five threads, also one that another
+    # thread is using (Qt's thread pool and the sync thread run vault work beside the GUI thread).
+    engine = create_engine(
+        database_url(path, key), poolclass=QueuePool, pool_size=4, max_overflow=8,
+        connect_args={"check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -250,7 +250,7 @@ def pending_count(vault: Vault) -> int:
 
 def next_batch(vault: Vault, max_records: int, max_bytes: int) -> OutgoingRecords | None:
     """The batch in flight if there is one (re-sent unchanged), else a new one; None: nothing to push."""
-    with vault.engine.begin() as connection:
+    with vault.sync_transaction() as connection:
         stored = connection.execute(select(RecordOutgoing).order_by(RecordOutgoing.created_at).limit(1)).first()
         if stored is not None:
             return OutgoingRecords(stored.batch_id, json.loads(stored.payload_json))
@@ -276,7 +276,7 @@ def next_batch(vault: Vault, max_records: int, max_bytes: int) -> OutgoingRecord
 
 def complete_batch(vault: Vault, batch_id: str, response: Mapping[str, Any]) -> int:
     """Store the server's answer to a records batch; returns how many records it took. Twice: nothing."""
-    with vault.engine.begin() as connection:
+    with vault.sync_transaction() as connection:
         stored = connection.execute(select(RecordOutgoing).where(RecordOutgoing.batch_id == batch_id)).first()
         if stored is None:
             return 0
@@ -307,7 +307,7 @@ def complete_batch(vault: Vault, batch_id: str, response: Mapping[str, Any]) -> 
 
 def drop_batch(vault: Vault, batch_id: str) -> None:
     """Forget a batch the server refused; its records stay queued and go out in a new batch."""
-    with vault.engine.begin() as connection:
+    with vault.sync_transaction() as connection:
         connection.execute(delete(RecordOutgoing).where(RecordOutgoing.batch_id == batch_id))
 
 
@@ -326,7 +326,7 @@ def apply_pulled(
     if not records and next_after == pull_cursor(vault):
         return RecordsApplied(0, 0, 0)
     plan_versions = statuses = deletions = 0
-    with vault.engine.begin() as connection:
+    with vault.sync_transaction() as connection:
         track_plan_versions(connection, vault)  # every version here has its identity before renumbering
         pulled: dict[str, list[tuple[str, str, str]]] = {}  # case id -> (version, state, by) pulled now
         touched: set[str] = set()

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -163,24 +162,6 @@ def reread_done(vault: Vault) -> None:
 # -- push -----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _bookkeeping(vault: Vault) -> Iterator[Connection]:
-    """A transaction that only records where a push stands, committed without waiting for the disk
-    (WAL, ``synchronous = NORMAL``): a power cut may undo it, never damage the vault, and undone it
-    is redone at the next sync (a stored batch is re-sent and the server answers it as before; an
-    unstored one is made anew and the server knows its changes by their versions). The officer's
-    own answers keep being committed to disk before "Opgeslagen" shows (``synchronous = FULL``)."""
-    with vault.engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        driver.execute("PRAGMA synchronous = NORMAL")
-        try:
-            with connection.begin():
-                yield connection
-        finally:
-            driver.execute("PRAGMA synchronous = FULL")
-
-
 def pending_count(vault: Vault) -> int:
     """Outbox rows not yet acknowledged by the server (a batch in flight included)."""
     return vault.pending_changes()
@@ -197,7 +178,7 @@ def next_batch(
     inside a batch collapse into one change: the newest value, based on the version the first of
     them was based on.
     """
-    with _bookkeeping(vault) as connection:
+    with vault.sync_transaction() as connection:
         stored = connection.execute(
             select(SyncOutgoing.batch_id, SyncOutgoing.last_change_seq).order_by(SyncOutgoing.last_change_seq)
         ).all()
@@ -380,7 +361,7 @@ def complete_batch(vault: Vault, batch_id: str, response: Mapping[str, Any], dev
     never sends a laptop its own changes back (see ``apply_pulled``), so no older event of that
     answer can arrive later (one that did not reach this laptop would have made it a conflict).
     """
-    with _bookkeeping(vault) as connection:
+    with vault.sync_transaction() as connection:
         stored = connection.execute(
             select(SyncOutgoing.payload_json, SyncOutgoing.last_change_seq).where(SyncOutgoing.batch_id == batch_id)
         ).first()
@@ -668,7 +649,7 @@ def apply_pulled(vault: Vault, events: Sequence[Mapping[str, Any]], next_after: 
     touched: dict[str, set[str]] = {}
     if not events and next_after == pull_cursor(vault):
         return PullApplied(0, 0, 0)  # nothing new: no write, no fsync
-    with vault.engine.begin() as connection:
+    with vault.sync_transaction() as connection:
         case_ids = {event["case_id"] for event in events}
         pending = _pending_keys(connection, case_ids)
         books = _Bookkeeping(connection, case_ids)

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from sqlalchemy import Engine, Row, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, insert, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from intake_app.storage import audit, backup, keys
@@ -85,6 +87,12 @@ class Vault:
         self.officer = officer
         self._engine: Engine | None = engine
         self._dirty = False
+        # Writes of this process take turns here before SQLite's lock: an officer's save never
+        # queues behind a stream of sync transactions (SQLite's busy handler retries only every
+        # so often, and a back-to-back writer wins every race). Saves go first.
+        self._write_turn = threading.RLock()  # re-entrant: sync code may save inside its own turn
+        self._saves_waiting = 0
+        self._count_lock = threading.Lock()
         with engine.connect() as connection:
             device_id = connection.execute(select(Meta.value).where(Meta.key == "device_id")).scalar_one()
             newest = connection.execute(select(Change.version).order_by(Change.seq.desc()).limit(1)).scalar()
@@ -200,6 +208,31 @@ class Vault:
         with self._db().connect() as connection:
             connection.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
 
+    @contextmanager
+    def sync_transaction(self) -> Iterator[Connection]:
+        """A write transaction of the sync (batches, server answers, pulled pages).
+
+        It takes the write lock at once (BEGIN IMMEDIATE), so what it reads stays true until it
+        commits: an officer's save meanwhile waits for it (milliseconds), it never lands between a
+        read and a write here. It commits without waiting for the disk (WAL, synchronous = NORMAL):
+        a power cut may undo it, never damage the vault, and undone it is redone by the next sync
+        (a stored batch is re-sent by its id and answered as before; an unstored one is made anew
+        and the server knows its changes by their versions; a pulled page comes again with its
+        cursor). The officer's own answers keep being on disk before "Opgeslagen" shows.
+        """
+        while self._saves_waiting:  # the officer's save first
+            time.sleep(0.001)
+        with self._write_turn, self._db().connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA synchronous = NORMAL")
+            try:
+                with connection.begin():
+                    driver.execute("BEGIN IMMEDIATE")
+                    yield connection
+            finally:
+                driver.execute("PRAGMA synchronous = FULL")
+
     def _db(self) -> Engine:
         if self._engine is None:
             raise VaultLocked()
@@ -246,8 +279,18 @@ class Vault:
         hot path of the app (every answer the officer gives), so it speaks plain SQL on the
         driver's cursor: SQLAlchemy's statement building cost more than the statements themselves.
         """
-        with self._db().begin() as connection:
-            return self.write_changes(connection, case_id, changes)
+        with self._count_lock:
+            self._saves_waiting += 1
+        try:
+            self._write_turn.acquire()
+        finally:
+            with self._count_lock:
+                self._saves_waiting -= 1
+        try:
+            with self._db().begin() as connection:
+                return self.write_changes(connection, case_id, changes)
+        finally:
+            self._write_turn.release()
 
     def write_changes(
         self, connection: Any, case_id: str, changes: Sequence[tuple[AnswerKey, AnswerValue | None]]
