@@ -153,7 +153,7 @@ def sync(
 class SyncStatus:
     enrolled: bool
     server_url: str
-    waiting: int  # changes not yet on the server
+    waiting: int  # changes not yet on the server: answers and case records
     conflicts: int  # open conflicts
     last_sync: str  # ISO time, "" if never
 
@@ -161,6 +161,7 @@ class SyncStatus:
 def status(session: Any) -> SyncStatus:
     vault = _vault(session)
     waiting, conflicts = sync_store.sync_counts(vault)
+    waiting += sync_records.pending_count(vault)  # plan versions, status changes, deletions
     return SyncStatus(
         enrolled=bool(sync_store.get_setting(vault, sync_store.TOKEN_KEY)),
         server_url=sync_store.get_setting(vault, sync_store.SERVER_URL_KEY) or "",

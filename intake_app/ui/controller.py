@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # imported where first needed: the lock screen paints before 
     from intake_app.ui.intake.controller import IntakeController
     from intake_app.ui.interpreter.window import InterpreterWindow
     from intake_app.ui.plan.controller import PlanController
+    from intake_app.ui.sync.controller import SyncController
     from intake_app.ui.workspace_controller import WorkspaceController
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class SessionController(QObject):
         self.interpreter: InterpreterWindow | None = None
         self.workspace_controller: WorkspaceController | None = None  # once the workspace page exists
         self._judge: Any = None  # the passphrase judge, once the storage stack has loaded
+        self.sync: SyncController | None = None  # the sync action, status line and conflicts (see _sync)
 
     def _on_window_page_created(self, screen: Screen) -> None:
         if screen is Screen.FIRST_RUN:
@@ -154,7 +156,16 @@ class SessionController(QObject):
             self.window.first_run.set_judge(self._judge)
         # The first screen has painted by now: build the others while the officer types.
         _ = self.window.workspace, self.window.wizard
+        self._sync()
         self.preloaded.emit()
+
+    def _sync(self) -> SyncController:
+        """The sync controller, made after the first paint (its actions stay disabled until unlocked)."""
+        if self.sync is None:
+            from intake_app.ui.sync.controller import SyncController
+
+            self.sync = SyncController(self)
+        return self.sync
 
     # -- first run and unlock ------------------------------------------------------------------
 
@@ -177,6 +188,10 @@ class SessionController(QObject):
     def unlock(self, officer: str, passphrase: str) -> None:
         if self._busy:
             return
+        if self.sync is not None and self.sync.closing:  # locked during a sync: unlock once the vault closed
+            self.window.lock_screen.set_busy(True)
+            self.sync.after_close(lambda: self._unlock_after_close(officer, passphrase))
+            return
         services = self._services()
         self._set_busy(True)
         self.window.lock_screen.set_busy(True)
@@ -187,10 +202,15 @@ class SessionController(QObject):
             self,
         )
 
+    def _unlock_after_close(self, officer: str, passphrase: str) -> None:
+        self.window.lock_screen.set_busy(False)
+        self.unlock(officer, passphrase)
+
     def _on_unlocked(self, result: tuple[Any, list[Any]]) -> None:
         session, cases = result
         self._set_busy(False)
         self.session = session
+        self._sync()
         self.window.lock_screen.prepare()  # forget the typed passphrase
         self.window.officer_label.setText(session.officer)
         self.window.workspace.set_cases(cases, select_case=self._resume_case)
@@ -263,16 +283,16 @@ class SessionController(QObject):
             self.interpreter.clear()
         self.window.show_screen(Screen.LOCK)
         session, self.session = self.session, None
-        try:
-            session.lock()
-        except Exception as error:  # the data is committed already; a failed backup is reported
-            log.error("lock: %s", type(error).__name__)
+        # The vault closes now, or (a sync running) once the sync stopped at a safe point.
+        self._sync().close_session(session)
         self.window.lock_screen.prepare(officer=session.officer)
         log.info("vault locked")
         self.locked.emit()
 
     def shutdown(self) -> None:
         self.lock()
+        if self.sync is not None:
+            self.sync.shutdown()  # no event loop any more: waits for a running sync, then closes
 
     # -- cases ---------------------------------------------------------------------------------
 

@@ -33,6 +33,10 @@ PLAN = N_("&Plan (PIP)")
 LOCK = N_("&Vergrendelen")
 QUIT = N_("&Afsluiten")
 ABOUT = N_("&Over intake_app")
+MENU_SYNC = N_("&Synchronisatie")
+SYNC = N_("&Synchroniseren")
+CONFLICTS = N_("&Conflicten oplossen…")
+ENROL = N_("&Koppelen aan server…")
 TOOLBAR = N_("Werkbalk")
 # Each UI language by its own name (no CLDR lookup before the first paint).
 OWN_LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
@@ -91,6 +95,12 @@ class MainWindow(QMainWindow):
         self.interpreter_action.toggled.connect(self.interpreter_toggled)
         self.interpreter_full_action = _action(self, "Ctrl+Shift+T")
         self.interpreter_full_action.triggered.connect(self.interpreter_full_screen_requested)
+        # Wired and enabled by ui.sync.controller.SyncController (they depend on the sync's state).
+        self.sync_action = _action(self, "F5")
+        self.conflicts_action = _action(self, "Ctrl+Shift+K")
+        self.enrol_action = QAction(self)
+        for action in (self.sync_action, self.conflicts_action, self.enrol_action):
+            action.setEnabled(False)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(lambda: show_about(self, self._catalog))
         self._file_menu = self.menuBar().addMenu("")
@@ -101,6 +111,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.addActions([self.new_case_action, self.plan_action, self.lock_action])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.sync_action)
         self._view_menu = self.menuBar().addMenu("")
         self._view_menu.addActions([self.interpreter_action, self.interpreter_full_action])
         self._language_menu = self._view_menu.addMenu("")
@@ -110,6 +122,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, code=locale: self.officer_language_chosen.emit(code))
             self._language_menu.addAction(action)
             self._language_actions[locale] = action
+        self._sync_menu = self.menuBar().addMenu("")
+        self._sync_menu.addActions([self.sync_action, self.conflicts_action])
+        self._sync_menu.addSeparator()
+        self._sync_menu.addAction(self.enrol_action)
         self._help_menu = self.menuBar().addMenu("")
         self._help_menu.addAction(self.about_action)
         self.officer_label = QLabel(objectName="officerLabel")
@@ -145,6 +161,10 @@ class MainWindow(QMainWindow):
         self.lock_action.setText(_(LOCK))
         self.quit_action.setText(_(QUIT))
         self.about_action.setText(_(ABOUT))
+        self._sync_menu.setTitle(_(MENU_SYNC))
+        self.sync_action.setText(_(SYNC))
+        self.conflicts_action.setText(_(CONFLICTS))
+        self.enrol_action.setText(_(ENROL))
         for page in self._screens.values():
             page.retranslate(catalog)  # type: ignore[attr-defined]
 

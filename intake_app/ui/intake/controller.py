@@ -82,7 +82,7 @@ class IntakeController(QObject):
             page.entry_remove_requested.connect(self.remove_entry)
             page.entry_move_requested.connect(self.move_entry)
             self.wizard.add_page(page)
-        self._refresh_progress()
+        self.refresh_progress()
         if resume is not None and self.form.has_question(resume.question_id) and self.interview.is_relevant(resume):
             self.show_domain(self.form.domain_of(resume.question_id).id, focus=resume)
         else:
@@ -219,12 +219,13 @@ class IntakeController(QObject):
         page = self.wizard.current_page()
         if page is not None:
             page.sync(interview)
-        self._refresh_progress()
+        self.refresh_progress()
         for change in interview.changes:
             self.answer_changed.emit(change.key, change.after)
         return True
 
-    def _refresh_progress(self) -> None:
+    def refresh_progress(self) -> None:
+        """Sidebar progress and the finish button after the answers changed (also from a sync)."""
         completeness = self.interview.completeness()
         progress = {
             domain_id: round(100 * part.fraction) for domain_id, part in completeness.domains.items()

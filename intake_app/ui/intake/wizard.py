@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.forms import Domain
-from intake_app.i18n import N_, Catalog
+from intake_app.i18n import N_, NP_, Catalog
 from intake_app.i18n.languages import CLIENT_LANGUAGES, language_name
 from intake_app.ui.intake.page import DomainPage
 
@@ -30,6 +30,8 @@ PROGRESS = N_("{title} — {percent}%")
 SAVED_AT = N_("Opgeslagen om {time}")
 NOT_SAVED = N_("Niet opgeslagen: {reason}")
 CLIENT_LANGUAGE = N_("&Taal cliënt:")
+CONFLICTS = NP_("⚠ {count} conflict", "⚠ {count} conflicten")
+CONFLICTS_TIP = N_("Dit dossier is ook op een andere laptop gewijzigd: de conflicten bekijken en oplossen")
 
 
 class IntakeWizard(QWidget):
@@ -40,6 +42,7 @@ class IntakeWizard(QWidget):
     finish_requested = Signal()
     close_requested = Signal()
     client_language_chosen = Signal(str)
+    conflicts_requested = Signal()  # the conflict marker: this case's open sync conflicts
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +55,12 @@ class IntakeWizard(QWidget):
         self.sidebar.itemClicked.connect(self._on_sidebar_item_activated)
         self.case_title = QLabel(objectName="caseTitle")
         self.saved_label = QLabel(objectName="savedIndicator")
+        self.conflict_button = QPushButton(objectName="caseConflicts")
+        self.conflict_button.setStyleSheet(
+            "QPushButton { color: #9a3412; background: #fff7ed; border: 1px solid #fdba74; font-weight: 600; }"
+        )
+        self.conflict_button.hide()
+        self._conflicts = 0
         self.language_label = QLabel()
         self.language_combo = QComboBox(objectName="clientLanguage")
         for locale in CLIENT_LANGUAGES:
@@ -66,17 +75,20 @@ class IntakeWizard(QWidget):
         self.missing_button = QPushButton(objectName="missingButton")
         self.finish_button = QPushButton(objectName="finishButton")
         self.close_button = QPushButton(objectName="toCasesButton")
-        for button in (self.back_button, self.next_button, self.missing_button, self.finish_button, self.close_button):
+        for button in (self.back_button, self.next_button, self.missing_button, self.finish_button, self.close_button,
+                       self.conflict_button):
             button.setAutoDefault(False)
         self.back_button.clicked.connect(self.back_requested)
         self.next_button.clicked.connect(self.next_requested)
         self.missing_button.clicked.connect(self.missing_requested)
         self.finish_button.clicked.connect(self.finish_requested)
         self.close_button.clicked.connect(self.close_requested)
+        self.conflict_button.clicked.connect(self.conflicts_requested)
 
         header = QHBoxLayout()
         header.addWidget(self.close_button)
         header.addWidget(self.case_title, 1)
+        header.addWidget(self.conflict_button)
         header.addWidget(self.saved_label)
         header.addSpacing(16)
         header.addWidget(self.language_label)
@@ -121,6 +133,7 @@ class IntakeWizard(QWidget):
             button.setToolTip(keys)
         for page in self._page_of.values():
             page.retranslate(catalog)
+        self.set_conflicts(self._conflicts)
 
     # -- content, set by the controller ----------------------------------------------------------
 
@@ -169,6 +182,15 @@ class IntakeWizard(QWidget):
         self._domains = []
         self.case_title.clear()
         self.saved_label.clear()
+        self.set_conflicts(0)
+
+    def set_conflicts(self, count: int, catalog: Catalog | None = None) -> None:
+        """Show (count > 0) or hide the marker for this case's open sync conflicts."""
+        catalog = catalog or self._catalog
+        self._conflicts = count
+        self.conflict_button.setText(catalog.ngettext(*CONFLICTS, count).format(count=count))
+        self.conflict_button.setToolTip(catalog.gettext(CONFLICTS_TIP))
+        self.conflict_button.setVisible(count > 0)
 
     def set_client_language(self, locale: str) -> None:
         index = self.language_combo.findData(locale)
