@@ -63,12 +63,14 @@ class VaultStore:
         self.vault = vault
         device = sync_store.get_setting(vault, sync_store.SERVER_DEVICE_KEY)
         self.device = int(device) if device else None
+        # What the officer types during this sync goes with the next one: a sync always ends.
+        self.upto = sync_store.newest_change(vault)
 
     def pending_count(self) -> int:
         return sync_store.pending_count(self.vault)
 
     def next_batch(self, max_changes: int, *, after: str | None = None) -> sync_store.OutgoingBatch | None:
-        return sync_store.next_batch(self.vault, max_changes, after=after)
+        return sync_store.next_batch(self.vault, max_changes, after=after, upto=self.upto)
 
     def complete_batch(self, batch_id: str, response: Mapping[str, Any]) -> int:
         return sync_store.complete_batch(self.vault, batch_id, response, self.device)

@@ -71,7 +71,8 @@ class OutgoingBatch:
 # is stored before it is sent.
 CHANGE_COLUMNS = ("case_id", "question_id", "entry_id", "value", "version", "base_version", "resolves")
 MAX_BATCH_BYTES = 3 * 1024 * 1024  # under the server's 4 MiB body limit, with room for JSON framing
-_ROW_OVERHEAD = 140  # bytes of a row besides its value: ids, versions, quotes
+_ROW_OVERHEAD = 140
+_NO_LIMIT = 2**63 - 1  # bytes of a row besides its value: ids, versions, quotes
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,20 @@ def reread_done(vault: Vault) -> None:
 # -- push -----------------------------------------------------------------------------------------
 
 
+def newest_change(vault: Vault) -> int:
+    """The newest outbox row now: a sync pushes up to here."""
+    with vault.engine.connect() as connection:
+        return int(connection.execute(select(func.max(Change.seq))).scalar() or 0)
+
+
 def pending_count(vault: Vault) -> int:
     """Outbox rows not yet acknowledged by the server (a batch in flight included)."""
     return vault.pending_changes()
 
 
 def next_batch(
-    vault: Vault, max_changes: int, max_bytes: int = MAX_BATCH_BYTES, *, after: str | None = None
+    vault: Vault, max_changes: int, max_bytes: int = MAX_BATCH_BYTES, *, after: str | None = None,
+    upto: int | None = None,
 ) -> OutgoingBatch | None:
     """The stored batch that follows batch ``after`` (the oldest when None), else a new one from the
     outbox rows beyond every stored batch; None: nothing left to push.
@@ -176,7 +184,8 @@ def next_batch(
     A stored batch is re-sent unchanged until the server's answer is stored. Several may be stored:
     the client builds the next batch while the previous one travels. Outbox rows of one answer
     inside a batch collapse into one change: the newest value, based on the version the first of
-    them was based on.
+    them was based on. ``upto``: leave outbox rows after this one for the next sync (a sync ends
+    even while the officer keeps typing).
     """
     with vault.sync_transaction() as connection:
         stored = connection.execute(
@@ -195,7 +204,9 @@ def next_batch(
         # Waiting rows follow each other in the outbox: find the first through the pending index,
         # then read on in rowid order ("+pushed": not row by row through that index, which costs
         # a lookup per row).
-        first = cursor.execute("SELECT min(seq) FROM changes WHERE pushed = 0 AND seq > ?", (beyond,)).fetchone()[0]
+        first = cursor.execute(
+            "SELECT min(seq) FROM changes WHERE pushed = 0 AND seq > ? AND seq <= ?", (beyond, upto or _NO_LIMIT)
+        ).fetchone()[0]
         if first is None:
             cursor.close()
             return None
@@ -203,7 +214,8 @@ def next_batch(
         # stored value): the short path below only joins them.
         rows = cursor.execute(
             "SELECT seq, length(value_json), json_array(case_id, question_id, entry_id, json(value_json), version,"
-            " base_version) FROM changes WHERE seq >= ? AND +pushed = 0 ORDER BY seq LIMIT ?", (first, max_changes)
+            " base_version) FROM changes WHERE seq >= ? AND seq <= ? AND +pushed = 0 ORDER BY seq LIMIT ?",
+            (first, upto or _NO_LIMIT, max_changes)
         ).fetchall()
         size = count = 0
         for _seq, length, _row in rows:

@@ -318,3 +318,18 @@ def test_a_laptop_restored_from_a_backup_gets_back_what_it_pushed_after_the_back
     b.sync()
     assert b.vault.answers(case_id)[("phone_number", "")] == "0687654321"
     assert sync_service.list_conflicts(a.vault) == []
+
+
+def test_a_sync_pushes_what_was_waiting_when_it_began_and_leaves_new_typing_for_the_next(
+    laptops: LaptopFactory,
+) -> None:
+    a = laptops()
+    case_id = a.vault.create_case()
+    a.vault.save_answer(case_id, ("given_names", ""), "Meron")
+    store = sync_service.VaultStore(a.vault)  # a sync begins
+    a.vault.save_answer(case_id, ("family_name", ""), "Tesfay")  # the officer types on
+    batch = store.next_batch(100)
+    assert batch is not None and b"Meron" in batch.body and b"Tesfay" not in batch.body
+    assert store.next_batch(100, after=batch.batch_id) is None  # so the sync ends
+    a.sync()
+    assert a.vault.pending_changes() == 0
