@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -139,7 +138,9 @@ def _client(folder: str, url: str) -> None:
         noop.append(time.perf_counter() - begun)
     vault.close(make_backup=False)
     print(json.dumps({"push": marks["push"], "total": total, "pushed": report.pushed, "noop": noop,
-                      "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                      # VmHWM, not ru_maxrss: Linux carries the parent's peak into ru_maxrss across exec,
+                      # so under `python -m benchmarks` it showed the runner's memory, not the client's.
+                      "peak_kb": _peak_kb(os.getpid())}))
 
 
 def _enrol(database_url: str, url: str, folder: Path) -> None:
