@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -67,7 +67,10 @@ class Change(Base):
     base_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
     pushed: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index("ix_changes_pending", "pushed", "seq"),)
+    __table_args__ = (
+        Index("ix_changes_pending", "pushed", "seq"),
+        Index("ix_changes_removals", "case_id", sqlite_where=text("value_json IS NULL")),  # see migration 0006
+    )
 
 
 class AuditEntry(Base):

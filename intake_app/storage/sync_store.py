@@ -252,8 +252,8 @@ def _rows_need_work(cursor: Any, first: int, last: int) -> bool:
         "SELECT 1 FROM changes AS c JOIN sync_known AS k ON k.case_id = c.case_id AND k.question_id = c.question_id"
         " AND k.entry_id = c.entry_id WHERE c.seq BETWEEN ?1 AND ?2 AND +c.pushed = 0 AND c.base_version IS NULL"
         " LIMIT 1",
-        # A removal in one of these cases, ever: the rows of the cases are few, removals fewer.
-        "SELECT 1 FROM changes WHERE value_json IS NULL AND case_id IN"
+        # A removal in one of these cases, ever (through the partial index of removals).
+        "SELECT 1 FROM changes INDEXED BY ix_changes_removals WHERE value_json IS NULL AND case_id IN"
         " (SELECT case_id FROM changes WHERE seq BETWEEN ?1 AND ?2 AND +pushed = 0) LIMIT 1",
     )
     for check in checks:
