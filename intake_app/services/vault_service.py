@@ -12,6 +12,7 @@ from intake_app.services.paths import default_vault_folder, vault_files_present
 from intake_app.storage import backup, keys, plans
 from intake_app.storage.audit import AuditAction, AuditProblem
 from intake_app.storage.database import DATABASE_NAME
+from intake_app.storage.errors import CaseNotFound
 from intake_app.storage.passphrase import PassphraseCheck, check_passphrase
 from intake_app.storage.records import AnswerKey, AnswerValue, CaseStatus, CaseSummary
 from intake_app.storage.vault import Vault
@@ -76,6 +77,14 @@ class VaultSession:
 
     def case(self, case_id: str) -> CaseSummary:
         return self._vault.case(case_id)
+
+    def has_case(self, case_id: str) -> bool:
+        """False once the case is gone: deleted here, or by a colleague and erased by a sync."""
+        try:
+            self._vault.case(case_id)
+        except CaseNotFound:
+            return False
+        return True
 
     def open_case(self, case_id: str) -> CaseSummary:
         return self._vault.open_case(case_id)

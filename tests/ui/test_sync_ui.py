@@ -736,3 +736,29 @@ def test_answers_and_questions_read_as_the_officer_knows_them() -> None:
     assert when_text(now - timedelta(days=1), nl) == f"gisteren {now:%H:%M}"
     assert when_text(now - timedelta(days=3), nl) == f"{now - timedelta(days=3):%d-%m-%Y %H:%M}"
     assert value_text(form, "sex", "male", Catalog("en")) == "Male"
+
+
+def test_a_case_a_colleague_deleted_closes_here_with_a_word_why(
+    qtbot: QtBot, office: Office, tmp_path: Path, shells: ShellFactory
+) -> None:
+    from intake_app.services.case_service import DeletionReason
+
+    folder = tmp_path / "laptop"
+    mine = _vault(folder, OFFICER, office)
+    case_id = _case(mine, given_names="Amina", family_name="Yusuf")
+    sync_service.sync(mine)
+    mine.lock()
+    colleague = _vault(tmp_path / "colleague", COLLEAGUE, office)
+    sync_service.sync(colleague)
+    colleague.cases.delete(case_id, DeletionReason.DUPLICATE)
+    sync_service.sync(colleague)
+    colleague.lock()
+
+    shell = shells(folder)
+    shell.controller.open_case(case_id)
+    assert shell.window.current_screen() is Screen.INTAKE
+    _press_f5_and_wait(qtbot, shell)
+    assert shell.window.current_screen() is Screen.WORKSPACE
+    assert shell.controller.intake is None
+    assert "door een collega verwijderd" in shell.window.workspace.notice_label.text()
+    assert shell.controller.session is not None and not shell.controller.session.has_case(case_id)

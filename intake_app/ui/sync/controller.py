@@ -53,6 +53,10 @@ CONFLICT_NOTICE = NP_(
 )
 RESOLVE_NOW = N_("Oplossen…")
 RESOLVE_FAILED = N_("Dit conflict kon niet worden opgelost: {message}")
+CASE_ERASED = N_(
+    "Het dossier dat open stond is door een collega verwijderd; de synchronisatie heeft het ook van deze "
+    "laptop gewist."
+)
 OVERVIEW_INTERVAL_MS = 10_000  # the waiting count also changes by saves, imports, deletions
 AFTER_EDIT_MS = 400
 SHUTDOWN_WAIT_S = 60.0
@@ -329,12 +333,29 @@ class SyncController(QObject):
             workspace = self.window.workspace
             workspace.set_cases(outcome.rows, select_case=workspace.selected_case())
         # Other screens: the list is read again when the officer goes back to it.
+        if self._close_erased_case():
+            return
         intake = self.owner.intake
         if intake is not None:
             try:
                 reload_open_intake(intake)
             except Exception as error:
                 log.error("reloading the open case failed: %s", type(error).__name__)
+
+    def _close_erased_case(self) -> bool:
+        """The case open in the wizard or the plan step was deleted by a colleague and the pull
+        erased it here: back to the case list, saying why (nothing to save into any more)."""
+        session = self.session
+        owner = self.owner
+        open_case = owner.intake.case_id if owner.intake is not None else owner.plan.case_id if owner.plan else ""
+        if session is None or not open_case or session.has_case(open_case):
+            return False
+        if owner.intake is not None:
+            owner.close_case()
+        else:
+            owner.close_plan()
+        self.window.workspace.show_notice(self.catalog.gettext(CASE_ERASED))
+        return True
 
     def _on_sync_failed(self, error: BaseException) -> None:
         from intake_app.services.sync_ui_support import SyncCancelled
