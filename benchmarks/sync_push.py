@@ -237,7 +237,7 @@ def run() -> Outcome:
             figures[size] = figure
             notes.append(
                 f"{size:>5} intakes, {changes:,} answers: push {figure['push']:.2f} s "
-                f"({changes / figure['push']:,.0f} rows/s), whole sync incl. pulling the echoes "
+                f"({changes / figure['push']:,.0f} rows/s), whole sync with its pull "
                 f"{figure['total']:.2f} s; "
                 f"COPY floor {figure['floor']:.2f} s ({changes / figure['floor']:,.0f} rows/s); peak memory client "
                 f"{figure['peak_kb'] / 1024:.0f} MiB, server {figure['server_peak_kb'] / 1024:.0f} MiB"
