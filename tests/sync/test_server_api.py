@@ -256,3 +256,15 @@ def test_sequence_numbers_beyond_the_database_integer_are_refused(server: Server
     assert _pull(server, token, after=protocol.MAX_SEQ).status_code == 200
     response = _pull(server, token, after=protocol.MAX_SEQ + 1)
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
+
+
+def test_a_full_batch_of_new_cases_is_taken_in_one_go(server: Server) -> None:
+    token = server.token()
+    changes = [_change(version=f"{i:015d}-00000-dev1", case_id=f"{i:032x}")
+               for i in range(1, protocol.MAX_BATCH_CHANGES + 1)]
+    response = _push(server, token, changes)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["results"] == [] and body["seqs"] == list(range(1, protocol.MAX_BATCH_CHANGES + 1))
+    cases = server.http.get("/v1/cases", headers={"Authorization": f"Bearer {token}"}).json()["case_ids"]
+    assert len(cases) == protocol.MAX_BATCH_CHANGES

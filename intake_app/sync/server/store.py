@@ -86,6 +86,19 @@ def _is_in(connection: Connection, column: Any, values: Sequence[str]) -> Any:
     return column.in_(list(values))
 
 
+@contextmanager
+def _through_indexes(connection: Connection) -> Iterator[None]:
+    """Lookups that go through their index whatever the statistics say (PostgreSQL). A log that
+    grew fast since its last ANALYZE, such as a first push of a thousand intakes into a new server,
+    has no statistics, and the planner then read the whole table for every batch."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    yield  # on an error the transaction is rolled back, and the setting with it
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = on")
+
+
 def _snapshot(row: Any) -> dict[str, Any]:
     return {
         "id": row.id, "case_id": row.case_id, "question_id": row.question_id, "entry_id": row.entry_id,
@@ -162,7 +175,7 @@ class _Push:
         # while a COPY is open).
         streaming = (copy_lines is not None and not erased and all(len(row) == 6 for row in rows)
                      and not any((row[0], row[1], row[2]) in current or (row[0], row[1], row[2]) in conflicts
-                                 for row in rows))
+                                 for row in self._rows_of_known_cases(rows)))
         stream = self._copy() if streaming else nullcontext(None)
         with stream as copy:
             self._decide_all(rows, copy, seen, erased, seqs, results, questions, reason_of, line_head, line_tail)
@@ -241,11 +254,11 @@ class _Push:
             raise PushRefused(403, "case_not_yours", "dit dossier hoort niet bij uw gemeente")
         new = [c for c in case_ids if c not in owners]
         if new:
-            self.connection.execute(
-                insert(ServerCase),
-                [{"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now,
-                  "deleted_at": None} for c in new],
-            )
+            for chunk in _chunks(new):  # one statement per thousand new cases
+                self.connection.execute(insert(ServerCase).values([
+                    {"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now,
+                     "deleted_at": None} for c in chunk
+                ]))
         return {case_id for case_id, (_owner, deleted) in owners.items() if deleted is not None}
 
     def _load_current(self, case_ids: list[str]) -> None:
@@ -254,6 +267,10 @@ class _Push:
                    LogEntry.version, LogEntry.seq, LogEntry.officer, LogEntry.at, LogEntry.device_id)
         # By case id alone, so the key index is the only way in (the cases are this municipality's:
         # _claim_cases made sure; a municipality condition lures the planner onto the primary key).
+        with _through_indexes(self.connection):
+            self._read_current(columns, case_ids)
+
+    def _read_current(self, columns: tuple[Any, ...], case_ids: list[str]) -> None:
         for chunk in _chunks(case_ids):
             where = (_is_in(self.connection, LogEntry.case_id, chunk), LogEntry.kind == _CHANGE)
             if self.connection.dialect.name == "postgresql":
@@ -268,13 +285,19 @@ class _Push:
             ):
                 self.current[(case_id, question_id, entry_id)] = _State(value_json, str(version), seq, by, at, device)
 
+    def _rows_of_known_cases(self, rows: list[list[Any]]) -> list[list[Any]]:
+        """The rows of cases the server holds answers or conflicts of: the only ones that can meet
+        an answer there (in a first push, the part of a case that the previous batch began)."""
+        known = {key[0] for key in self.current} | {key[0] for key in self.conflicts}
+        return [row for row in rows if row[0] in known] if known else []
+
     def _seen_versions(self, rows: list[list[Any]]) -> set[str]:
         """Versions of this batch the server already has. Only an answer the server holds can have
         seen one (a first value cannot), and the version it holds is the usual match."""
         seen: set[str] = set()
         look_up: list[str] = []
         cases: set[str] = set()
-        for row in rows:
+        for row in self._rows_of_known_cases(rows):
             state = self.current.get((row[0], row[1], row[2]))
             if state is None:
                 continue
@@ -285,17 +308,22 @@ class _Push:
                 cases.add(row[0])
         mid = self.identity.municipality_id
         case_list = sorted(cases)
+        with _through_indexes(self.connection):
+            self._look_up_versions(seen, look_up, case_list, mid)
+        return seen
+
+    def _look_up_versions(self, seen: set[str], look_up: list[str], case_list: list[str], mid: int) -> None:
         for chunk in _chunks(look_up):
             seen.update(v for v in self.connection.execute(
-                select(LogEntry.version).where(
-                    LogEntry.municipality_id == mid, _is_in(self.connection, LogEntry.case_id, case_list),
-                    _is_in(self.connection, LogEntry.version, chunk))
+                select(LogEntry.version).where(  # by case: through the key index (see _load_current)
+                    _is_in(self.connection, LogEntry.case_id, case_list),
+                    _is_in(self.connection, LogEntry.version, chunk),
+                )
             ).scalars() if v is not None)
             seen.update(self.connection.execute(
                 select(ServerConflict.other_version).where(
                     ServerConflict.municipality_id == mid, _is_in(self.connection, ServerConflict.other_version, chunk))
             ).scalars())
-        return seen
 
     def _load_open_conflicts(self, case_ids: list[str]) -> None:
         for chunk in _chunks(case_ids):
