@@ -50,7 +50,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from intake_app.storage import audit
+from intake_app.storage import audit, sync_store
 from intake_app.storage.audit import AuditAction
 from intake_app.storage.case_models import CaseAdmin
 from intake_app.storage.hlc import HybridLogicalClock, Version
@@ -364,19 +364,6 @@ def apply_pulled(
     return RecordsApplied(plan_versions, statuses, deletions)
 
 
-def _ensure_case(connection: Connection, case_id: str) -> None:
-    if connection.execute(select(Case.id).where(Case.id == case_id)).scalar() is not None:
-        return
-    now = _now()
-    connection.execute(
-        insert(Case).values(
-            id=case_id, created_at=now, updated_at=now, status=CaseStatus.INTAKE_IN_PROGRESS.value,
-            client_language="nl", display_name="", bsn="", v_number="", target_group="",
-            next_deadline=None, last_question_id="", last_entry_id="", is_demo=0,
-        )
-    )
-
-
 def _take_plan_version(connection: Connection, record: Mapping[str, Any]) -> str | None:
     """"new" for a version new here, "seq" for one of ours the server numbered, None if known already."""
     case_id, version, seq = record["case_id"], record["version"], int(record["seq"])
@@ -391,7 +378,7 @@ def _take_plan_version(connection: Connection, record: Mapping[str, Any]) -> str
             .values(server_seq=seq)
         )
         return "seq"
-    _ensure_case(connection, case_id)
+    sync_store.ensure_case(connection, case_id)
     lowest = connection.execute(select(func.min(PlanVersion.number)).where(PlanVersion.case_id == case_id)).scalar()
     waiting = min(_WAITING_NUMBER, lowest if lowest is not None else 0) - 1
     data = record["data"]
@@ -463,7 +450,7 @@ def _take_status(connection: Connection, vault: Vault, record: Mapping[str, Any]
             audit.append(connection, vault.officer, AuditAction.SYNC, case_id,
                          f"status_from_server_older:{status}:{by}"[:200])
         return 0
-    _ensure_case(connection, case_id)
+    sync_store.ensure_case(connection, case_id)
     closed = status in _CLOSED
     values: dict[str, Any] = {"status": status, "updated_at": _now()}
     if closed:

@@ -505,7 +505,7 @@ def _write_answer(
         current = connection.execute(select(Answer.version).where(*_key_filter(Answer, *key))).scalar()
     if current == version:
         return
-    _ensure_case(connection, case_id)
+    ensure_case(connection, case_id)
     if value is None:
         if current is None:
             return
@@ -525,7 +525,8 @@ def _write_answer(
     _refresh_listed_fields(connection, case_id, question_id, entry_id, value)
 
 
-def _ensure_case(connection: Connection, case_id: str) -> None:
+def ensure_case(connection: Connection, case_id: str) -> None:
+    """A case row for data of a case this laptop has not seen yet (pulled from the server)."""
     if connection.execute(select(Case.id).where(Case.id == case_id)).scalar() is not None:
         return
     now = _now()
@@ -566,7 +567,7 @@ def _store_conflict(connection: Connection, snapshot: Mapping[str, Any], device:
     kept = ("kept_value", "kept_version", "kept_by", "kept_at")
     other = ("other_value", "other_version", "other_by", "other_at")
     local, remote = (other, kept) if ours_is_other else (kept, other)
-    _ensure_case(connection, snapshot["case_id"])
+    ensure_case(connection, snapshot["case_id"])
     values = {
         "case_id": snapshot["case_id"], "question_id": snapshot["question_id"], "entry_id": snapshot["entry_id"],
         "local_value_json": _dumps(snapshot[local[0]]), "local_version": snapshot[local[1]] or "",

@@ -110,23 +110,6 @@ def _snapshot(row: Any) -> dict[str, Any]:
     }
 
 
-def check_batch(questionnaire: Questionnaire, batch: PushBatch) -> None:
-    """Every change must fit the questionnaire; one that does not refuses the whole batch.
-
-    :func:`push` checks as it goes (one pass over the rows); this is the same check on its own.
-    """
-    reason_of = questionnaire.checker.reason
-    seen: set[Key] = set()
-    for index, row in enumerate(batch.rows):
-        reason = reason_of(row[1], row[2], row[3])
-        if reason is not None:
-            raise PushRefused(422, "invalid_change", reason, index)
-        key = (row[0], row[1], row[2])
-        if key in seen:
-            raise PushRefused(422, "duplicate_key", DUPLICATE_KEY, index)
-        seen.add(key)
-
-
 DUPLICATE_KEY = "één antwoord staat twee keer in de batch"
 
 
