@@ -441,6 +441,7 @@ class _Bookkeeping:
         self.known: dict[Key, int] = {}
         self.local: dict[Key, str | None] = {}
         self.updates: dict[Key, dict[str, Any]] = {}
+        self.answers: dict[Key, tuple[AnswerValue | None, str, str, str]] = {}  # value, version, by, at
         ids = sorted(case_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -469,11 +470,14 @@ class _Bookkeeping:
                              "seq": seq, "outbox_seq": self.outbox_seq}
         current = self.local.get(key)
         if current != version and not (value is None and current is None):
-            _write_answer(self.connection, key, value, version, by, at, current=current)
+            self.answers[key] = (value, version, by, at)  # written at flush, the newest per answer
         self.local[key] = None if value is None else version
         return True
 
     def flush(self) -> None:
+        if self.answers:
+            _write_answers(self.connection, self.answers)
+            self.answers.clear()
         if not self.updates:
             return
         statement = sqlite_insert(SyncKnown)
@@ -492,37 +496,30 @@ def drop_batches(vault: Vault) -> None:
         connection.execute(delete(SyncOutgoing))
 
 
-_UNREAD = "\0unread"  # current version not read yet
+_UPSERT_ANSWER = (
+    "INSERT INTO answers (case_id, question_id, entry_id, value_json, version, updated_by, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, question_id, entry_id) DO UPDATE SET"
+    " value_json = excluded.value_json, version = excluded.version, updated_by = excluded.updated_by,"
+    " updated_at = excluded.updated_at"
+)
 
 
-def _write_answer(
-    connection: Connection, key: Key, value: AnswerValue | None, version: str, by: str, at: str,
-    *, current: str | None = _UNREAD,
-) -> None:
-    """Put a server value into the answers table, without queueing it (it came from the server)."""
-    case_id, question_id, entry_id = key
-    if current == _UNREAD:
-        current = connection.execute(select(Answer.version).where(*_key_filter(Answer, *key))).scalar()
-    if current == version:
-        return
-    ensure_case(connection, case_id)
-    if value is None:
-        if current is None:
-            return
-        connection.execute(delete(Answer).where(*_key_filter(Answer, *key)))
-    else:
-        value_json = _dumps(value)
-        statement = sqlite_insert(Answer).values(
-            case_id=case_id, question_id=question_id, entry_id=entry_id, value_json=value_json,
-            version=version, updated_by=by, updated_at=at,
-        )
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["case_id", "question_id", "entry_id"],
-                set_={"value_json": value_json, "version": version, "updated_by": by, "updated_at": at},
-            )
-        )
-    _refresh_listed_fields(connection, case_id, question_id, entry_id, value)
+def _write_answers(connection: Connection, answers: Mapping[Key, tuple[AnswerValue | None, str, str, str]]) -> None:
+    """Put server values into the answers table, without queueing them (they came from the server):
+    all of a page at once, then each touched case's listed fields once."""
+    case_ids = {key[0] for key in answers}
+    for case_id in sorted(case_ids - _existing_cases(connection, case_ids)):
+        ensure_case(connection, case_id)
+    upserts = [(*key, _dumps(value), version, by, at) for key, (value, version, by, at) in answers.items()
+               if value is not None]
+    removals = [key for key, (value, _version, _by, _at) in answers.items() if value is None]
+    cursor = connection.connection.cursor()
+    cursor.executemany(_UPSERT_ANSWER, upserts)
+    cursor.executemany("DELETE FROM answers WHERE case_id = ? AND question_id = ? AND entry_id = ?", removals)
+    cursor.close()
+    for case_id in sorted(case_ids):
+        top_level = {key[1]: value for key, (value, _v, _b, _a) in answers.items() if key[0] == case_id and not key[2]}
+        _refresh_listed_fields(connection, case_id, top_level)
 
 
 def ensure_case(connection: Connection, case_id: str) -> None:
@@ -539,14 +536,15 @@ def ensure_case(connection: Connection, case_id: str) -> None:
     )
 
 
-def _refresh_listed_fields(
-    connection: Connection, case_id: str, question_id: str, entry_id: str, value: AnswerValue | None
-) -> None:
-    # The same denormalisation Vault does on save, without moving the officer's place in the case.
+def _refresh_listed_fields(connection: Connection, case_id: str, changed: Mapping[str, AnswerValue | None]) -> None:
+    """The same denormalisation Vault does on save, without moving the officer's place in the case.
+    ``changed``: the case's top-level answers just written (question id -> value, None: removed)."""
     values: dict[str, Any] = {"updated_at": _now()}
-    if entry_id == "" and question_id in _LISTED_ANSWERS:
-        values[_LISTED_ANSWERS[question_id]] = "" if value is None else str(value)
-    if entry_id == "" and question_id in _NAME_PARTS:
+    for question_id, column in _LISTED_ANSWERS.items():
+        if question_id in changed:
+            value = changed[question_id]
+            values[column] = "" if value is None else str(value)
+    if any(part in changed for part in _NAME_PARTS):
         parts = dict(
             connection.execute(
                 select(Answer.question_id, Answer.value_json).where(

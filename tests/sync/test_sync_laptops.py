@@ -333,3 +333,18 @@ def test_a_sync_pushes_what_was_waiting_when_it_began_and_leaves_new_typing_for_
     assert store.next_batch(100, after=batch.batch_id) is None  # so the sync ends
     a.sync()
     assert a.vault.pending_changes() == 0
+
+
+def test_the_case_list_fields_follow_what_a_pull_brings(laptops: LaptopFactory) -> None:
+    a, b = laptops(), laptops("Joris Bakker")
+    case_id = a.vault.create_case()
+    for question_id, value in (("given_names", "Meron"), ("family_name", "Tesfay"), ("bsn", "111222333")):
+        a.vault.save_answer(case_id, (question_id, ""), value)
+    a.sync()
+    b.sync()
+    assert (b.vault.case(case_id).display_name, b.vault.case(case_id).bsn) == ("Meron Tesfay", "111222333")
+    a.vault.save_answer(case_id, ("family_name", ""), "Tesfamariam")
+    a.vault.clear_answer(case_id, ("bsn", ""))
+    a.sync()
+    b.sync()
+    assert (b.vault.case(case_id).display_name, b.vault.case(case_id).bsn) == ("Meron Tesfamariam", "")
