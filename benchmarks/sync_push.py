@@ -197,6 +197,35 @@ def _copy_floor(cluster: Any, database: str, rows: int) -> float:
         return time.perf_counter() - started
 
 
+def _fresh_pull(database_url: str, url: str, folder: Path) -> dict[str, Any]:
+    """A second officer's new laptop enrols and pulls the whole municipality (its own process)."""
+    from intake_app.sync.server import admin
+    from intake_app.sync.server.db import create_server_engine
+
+    engine = create_server_engine(database_url)
+    code = admin.create_enrolment_code(engine, admin.create_officer(engine, "0363", "Tweede Consulent"))
+    engine.dispose()
+    result = subprocess.run([PYTHON, "-m", "benchmarks.sync_push", "--fresh", str(folder), url, code],
+                            capture_output=True, text=True, cwd=ROOT, check=True)
+    figure: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figure
+
+
+def _fresh_client(folder: str, url: str, code: str) -> None:
+    from intake_app.services import sync_service
+    from intake_app.storage.keys import KdfParams
+    from intake_app.storage.vault import Vault
+
+    vault = Vault.create(Path(folder), "Tweede Consulent", PASSPHRASE, kdf=KdfParams.FAST_FOR_TESTS)
+    sync_service.enrol(vault, url, code)
+    started = time.perf_counter()
+    report = sync_service.sync(vault)
+    seconds = time.perf_counter() - started
+    cases = len(vault.list_cases())
+    vault.close(make_backup=False)
+    print(json.dumps({"seconds": seconds, "pulled": report.pulled, "cases": cases, "peak_kb": _peak_kb(os.getpid())}))
+
+
 def run() -> Outcome:
     from intake_app.sync.server.db import create_server_engine, upgrade
 
@@ -230,6 +259,8 @@ def run() -> Outcome:
                 figure = json.loads(result.stdout.strip().splitlines()[-1])
                 figure["server_peak_kb"] = _peak_kb(server.pid)
                 figure["changes"] = changes
+                if size == SIZES[-1]:  # a colleague's new laptop takes in everything (reported, no goal)
+                    figure["fresh_pull"] = _fresh_pull(url, f"http://127.0.0.1:{port}", work / "fresh")
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -251,6 +282,11 @@ def run() -> Outcome:
         rows.append(Row("sync push", f"sync with nothing to do (median of {NOOP_SAMPLES})", noop, None,
                         f"≤ {ms(NOOP_GOAL)}", noop <= NOOP_GOAL))
         notes.append(f"push reaches {share:.0%} of the COPY floor's rows/s (goal ≥ {GOAL_SHARE:.0%})")
+        fresh = big["fresh_pull"]
+        rows.append(Row("sync push", f"a new laptop pulls {fresh['pulled']:,} answers ({fresh['cases']:,} cases)",
+                        fresh["seconds"], None, "(reported)", None))
+        notes.append(f"a colleague's new laptop pulled {fresh['pulled']:,} answers of {fresh['cases']:,} cases in "
+                     f"{fresh['seconds']:.1f} s, peak memory {fresh['peak_kb'] / 1024:.0f} MiB")
         notes.append(
             "peak memory as the push grows (client / server, MiB): "
             + ", ".join(f"{size}: {figures[size]['peak_kb'] / 1024:.0f} / {figures[size]['server_peak_kb'] / 1024:.0f}"
@@ -267,6 +303,8 @@ def run() -> Outcome:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--client":
         _client(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 5 and sys.argv[1] == "--fresh":
+        _fresh_client(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         from benchmarks._common import format_table
 
