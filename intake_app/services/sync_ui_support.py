@@ -22,7 +22,6 @@ from typing import Any
 from intake_app.services import sync_service
 from intake_app.services.sync_service import (
     ConflictRecord,
-    Phase,
     Progress,
     Resolution,
     RetryPolicy,
@@ -55,7 +54,6 @@ __all__ = [
 # lets saves go before the next step), so a step stays short: tens of milliseconds.
 PUSH_BATCH = 2000
 PULL_PAGE = 500
-YIELD_SECONDS = 0.0  # no pause between pulled pages is needed for that
 
 
 class SyncCancelled(Exception):
@@ -72,7 +70,6 @@ class SyncSettings:
     timeout: float = 20.0
     push_batch: int = PUSH_BATCH
     pull_page: int = PULL_PAGE
-    pause: float = YIELD_SECONDS  # after each pulled page, for the officer's saves
 
 
 @dataclass(frozen=True)
@@ -143,9 +140,9 @@ def sync_and_refresh(
 
     def notify(step: Progress) -> None:
         progress(step)
-        # Between two steps (each leaves the vault consistent): stop here when asked to, and after
-        # a pulled page let a waiting save in.
-        if stop.wait(settings.pause if step.phase is Phase.PULL else 0):
+        # Between two steps (each leaves the vault consistent): stop here when asked to. A save the
+        # officer makes meanwhile goes before the next step (the vault's turn lock).
+        if stop.is_set():
             raise SyncCancelled()
 
     report: SyncReport | None = None

@@ -44,7 +44,6 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
@@ -54,7 +53,7 @@ from intake_app.storage import audit, sync_store
 from intake_app.storage.audit import AuditAction
 from intake_app.storage.case_models import CaseAdmin
 from intake_app.storage.hlc import HybridLogicalClock, Version
-from intake_app.storage.models import Case, Change, Meta, PlanDocument, PlanVersion
+from intake_app.storage.models import Case, Change, PlanDocument, PlanVersion
 from intake_app.storage.records import CaseStatus
 from intake_app.storage.sync_record_models import CaseSyncState, PlanVersionSync, RecordOutbox, RecordOutgoing
 from intake_app.storage.vault import Vault
@@ -106,22 +105,8 @@ class PlanVersionSource:
     received_at: str | None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _set_meta(connection: Connection, key: str, value: str) -> None:
-    statement = sqlite_insert(Meta).values(key=key, value=value)
-    connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
-
-
-def _get_meta(connection: Connection, key: str) -> str | None:
-    value: str | None = connection.execute(select(Meta.value).where(Meta.key == key)).scalar()
-    return value
 
 
 def _plan_state(decision_json: str) -> str:
@@ -146,29 +131,29 @@ def reason_category(reason: str) -> str:
 def _next_version(connection: Connection, device_id: str) -> str:
     """A record version later than every record version made or seen here, and than the newest edit."""
     clock = HybridLogicalClock(device_id)
-    last = _get_meta(connection, RECORDS_CLOCK_KEY)
+    last = sync_store.get_meta(connection, RECORDS_CLOCK_KEY)
     if last is not None:
         clock.observe(Version.parse(last))
     newest_edit = connection.execute(select(Change.version).order_by(Change.seq.desc()).limit(1)).scalar()
     if newest_edit is not None:
         clock.observe(Version.parse(newest_edit))
     version = str(clock.now())
-    _set_meta(connection, RECORDS_CLOCK_KEY, version)
+    sync_store.set_meta(connection, RECORDS_CLOCK_KEY, version)
     return version
 
 
 def _observe(connection: Connection, version: str) -> None:
-    last = _get_meta(connection, RECORDS_CLOCK_KEY)
+    last = sync_store.get_meta(connection, RECORDS_CLOCK_KEY)
     seen, known = Version.parse(version), Version.parse(last) if last is not None else None
     if known is None or (seen.millis, seen.counter) > (known.millis, known.counter):
-        _set_meta(connection, RECORDS_CLOCK_KEY, version)
+        sync_store.set_meta(connection, RECORDS_CLOCK_KEY, version)
 
 
 def _queue(connection: Connection, kind: str, case_id: str, version: str, data: Mapping[str, Any]) -> None:
     record = {"kind": kind, "case_id": case_id, "version": version, "data": dict(data)}
     connection.execute(
         insert(RecordOutbox).values(version=version, kind=kind, case_id=case_id, record_json=_dumps(record),
-                                    created_at=_now())
+                                    created_at=sync_store.now_iso())
     )
 
 
@@ -269,7 +254,7 @@ def next_batch(vault: Vault, max_records: int, max_bytes: int) -> OutgoingRecord
         payload = {"batch_id": batch_id, "records": [json.loads(row.record_json) for row in chosen]}
         connection.execute(
             insert(RecordOutgoing).values(batch_id=batch_id, last_seq=chosen[-1].seq, payload_json=_dumps(payload),
-                                          created_at=_now())
+                                          created_at=sync_store.now_iso())
         )
         return OutgoingRecords(batch_id, payload)
 
@@ -316,7 +301,7 @@ def drop_batch(vault: Vault, batch_id: str) -> None:
 
 def pull_cursor(vault: Vault) -> int:
     with vault.engine.connect() as connection:
-        return int(_get_meta(connection, RECORDS_CURSOR_KEY) or 0)
+        return int(sync_store.get_meta(connection, RECORDS_CURSOR_KEY) or 0)
 
 
 def apply_pulled(
@@ -354,7 +339,7 @@ def apply_pulled(
                 audit.append(connection, vault.officer, AuditAction.SYNC, case_id,
                              f"plan_version_from_server:{numbers[version]}:{state}:{by}"[:200])
             _derive_plan_status(connection, case_id)
-        _set_meta(connection, RECORDS_CURSOR_KEY, str(next_after))
+        sync_store.set_meta(connection, RECORDS_CURSOR_KEY, str(next_after))
     if deletions or plan_versions or statuses:
         vault.mark_changed()
     if deletions:
@@ -391,7 +376,7 @@ def _take_plan_version(connection: Connection, record: Mapping[str, Any]) -> str
     )
     connection.execute(
         insert(PlanVersionSync).values(case_id=case_id, version=version, number=waiting, origin=ORIGIN_SERVER,
-                                       server_seq=seq, received_at=_now())
+                                       server_seq=seq, received_at=sync_store.now_iso())
     )
     return "new"
 
@@ -431,7 +416,7 @@ def _derive_plan_status(connection: Connection, case_id: str) -> None:
     """Pulled versions move a working case to concept PIP or fixed PIP, as saving them here would;
     a closed or transferred case stays so (that status travels by itself)."""
     status = connection.execute(select(Case.status).where(Case.id == case_id)).scalar()
-    values: dict[str, Any] = {"updated_at": _now()}  # derived list facts are read again
+    values: dict[str, Any] = {"updated_at": sync_store.now_iso()}  # derived list facts are read again
     if status in _WORKING:
         states = connection.execute(select(PlanVersion.decision_json).where(PlanVersion.case_id == case_id))
         fixed = any(_plan_state(text) == _FIXED for (text,) in states)
@@ -452,7 +437,7 @@ def _take_status(connection: Connection, vault: Vault, record: Mapping[str, Any]
         return 0
     sync_store.ensure_case(connection, case_id)
     closed = status in _CLOSED
-    values: dict[str, Any] = {"status": status, "updated_at": _now()}
+    values: dict[str, Any] = {"status": status, "updated_at": sync_store.now_iso()}
     if closed:
         values["next_deadline"] = None
     connection.execute(update(Case).where(Case.id == case_id).values(**values))

@@ -99,7 +99,7 @@ class PullApplied:
     conflicts: int
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
@@ -120,27 +120,31 @@ def _key_filter(table: Any, case_id: str, question_id: str, entry_id: str) -> tu
 
 def get_setting(vault: Vault, key: str) -> str | None:
     with vault.engine.connect() as connection:
-        value: str | None = connection.execute(select(Meta.value).where(Meta.key == key)).scalar()
-        return value
+        return get_meta(connection, key)
 
 
 def set_settings(vault: Vault, values: Mapping[str, str]) -> None:
     with vault.engine.begin() as connection:
         for key, value in values.items():
-            _set_meta(connection, key, value)
+            set_meta(connection, key, value)
 
 
 def record_enrolment(vault: Vault, server_url: str, token: str, device: int) -> None:
     """Keep the token of this laptop (encrypted with the vault) and audit the coupling."""
     with vault.engine.begin() as connection:
-        _set_meta(connection, TOKEN_KEY, token)
-        _set_meta(connection, SERVER_URL_KEY, server_url)
-        _set_meta(connection, SERVER_DEVICE_KEY, str(device))
-        _set_meta(connection, PULL_CURSOR_KEY, "0")
+        set_meta(connection, TOKEN_KEY, token)
+        set_meta(connection, SERVER_URL_KEY, server_url)
+        set_meta(connection, SERVER_DEVICE_KEY, str(device))
+        set_meta(connection, PULL_CURSOR_KEY, "0")
         audit.append(connection, vault.officer, AuditAction.SYNC, "", f"enrolled as device {device}")
 
 
-def _set_meta(connection: Connection, key: str, value: str) -> None:
+def get_meta(connection: Connection, key: str) -> str | None:
+    value: str | None = connection.execute(select(Meta.value).where(Meta.key == key)).scalar()
+    return value
+
+
+def set_meta(connection: Connection, key: str, value: str) -> None:
     statement = sqlite_insert(Meta).values(key=key, value=value)
     connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
@@ -237,7 +241,7 @@ def next_batch(
             size = count
         connection.execute(
             insert(SyncOutgoing).values(batch_id=batch_id, last_change_seq=last_seq, payload_json=body.decode(),
-                                        created_at=_now())
+                                        created_at=now_iso())
         )
         return OutgoingBatch(batch_id, body, size, last_seq)
 
@@ -415,7 +419,7 @@ def _take_results(
             continue
         if key not in newer_here and result.get("server_version") is not None:
             books.take(key, result.get("server_value"), result["server_version"], int(result["server_seq"]),
-                       result.get("server_by", ""), result.get("server_at") or _now())
+                       result.get("server_by", ""), result.get("server_at") or now_iso())
         for conflict_id in result.get("resolved") or ():
             _mark_resolved(connection, conflict_id)
         if result.get("conflict") is not None:
@@ -526,7 +530,7 @@ def ensure_case(connection: Connection, case_id: str) -> None:
     """A case row for data of a case this laptop has not seen yet (pulled from the server)."""
     if connection.execute(select(Case.id).where(Case.id == case_id)).scalar() is not None:
         return
-    now = _now()
+    now = now_iso()
     connection.execute(
         insert(Case).values(
             id=case_id, created_at=now, updated_at=now, status=CaseStatus.INTAKE_IN_PROGRESS.value,
@@ -539,7 +543,7 @@ def ensure_case(connection: Connection, case_id: str) -> None:
 def _refresh_listed_fields(connection: Connection, case_id: str, changed: Mapping[str, AnswerValue | None]) -> None:
     """The same denormalisation Vault does on save, without moving the officer's place in the case.
     ``changed``: the case's top-level answers just written (question id -> value, None: removed)."""
-    values: dict[str, Any] = {"updated_at": _now()}
+    values: dict[str, Any] = {"updated_at": now_iso()}
     for question_id, column in _LISTED_ANSWERS.items():
         if question_id in changed:
             value = changed[question_id]
@@ -572,9 +576,9 @@ def _store_conflict(connection: Connection, snapshot: Mapping[str, Any], device:
         "local_by": snapshot[local[2]], "local_at": snapshot[local[3]],
         "remote_value_json": _dumps(snapshot[remote[0]]), "remote_version": snapshot[remote[1]] or "",
         "remote_by": snapshot[remote[2]], "remote_at": snapshot[remote[3]],
-        "resolved_at": _now() if snapshot.get("resolved") else None,
+        "resolved_at": now_iso() if snapshot.get("resolved") else None,
     }
-    statement = sqlite_insert(SyncConflict).values(conflict_id=snapshot["id"], detected_at=_now(), **values)
+    statement = sqlite_insert(SyncConflict).values(conflict_id=snapshot["id"], detected_at=now_iso(), **values)
     connection.execute(statement.on_conflict_do_update(index_elements=["conflict_id"], set_=values))
 
 
@@ -582,7 +586,7 @@ def _mark_resolved(connection: Connection, conflict_id: int) -> None:
     connection.execute(
         update(SyncConflict)
         .where(SyncConflict.conflict_id == conflict_id, SyncConflict.resolved_at.is_(None))
-        .values(resolved_at=_now())
+        .values(resolved_at=now_iso())
     )
 
 
@@ -679,7 +683,7 @@ def apply_pulled(vault: Vault, events: Sequence[Mapping[str, Any]], next_after: 
             for conflict_id in event.get("resolves") or ():
                 _mark_resolved(connection, conflict_id)
         books.flush()
-        _set_meta(connection, PULL_CURSOR_KEY, str(next_after))
+        set_meta(connection, PULL_CURSOR_KEY, str(next_after))
         for case_id, question_ids in sorted(touched.items()):
             audit.append(connection, vault.officer, AuditAction.SYNC, case_id,
                          ("pull:" + ",".join(sorted(question_ids)))[:200])
@@ -705,7 +709,7 @@ def _pending_keys(connection: Connection, case_ids: Iterable[str], *, after_seq:
 
 
 def record_sync_finished(vault: Vault) -> None:
-    set_settings(vault, {LAST_SYNC_KEY: _now()})
+    set_settings(vault, {LAST_SYNC_KEY: now_iso()})
 
 
 def sync_counts(vault: Vault) -> tuple[int, int]:

@@ -20,7 +20,6 @@ Nothing here writes case ids, values or reasons to the server's log: only counts
 import json
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -37,7 +36,6 @@ from intake_app.sync.server.record_models import CaseStatusRow, RecordBatch, Rec
 
 log = logging.getLogger("intake_app.sync.server.records")
 
-_CHUNK = 500
 
 
 class RecordsRefused(Exception):
@@ -46,16 +44,8 @@ class RecordsRefused(Exception):
         self.status, self.code, self.reason, self.index = status, code, reason, index
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
-    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 class _RecordsPush:
@@ -63,7 +53,7 @@ class _RecordsPush:
         self.connection = connection
         self.identity = identity
         self.seq = last_seq
-        self.now = _now()
+        self.now = store.now_iso()
         self.deleted: set[str] = set()
         self.statuses: dict[str, str] = {}  # case id -> version of the status in force
         self.known: dict[str, int] = {}  # version -> seq of records received before
@@ -79,7 +69,7 @@ class _RecordsPush:
     def _claim_cases(self, records: Sequence[rp.WirePlanVersion | rp.WireStatus | rp.WireDeletion]) -> None:
         case_ids = sorted({record.case_id for record in records})
         owners: dict[str, tuple[int, str | None]] = {}
-        for chunk in _chunks(case_ids):
+        for chunk in store.chunks(case_ids):
             rows = self.connection.execute(
                 select(ServerCase.case_id, ServerCase.municipality_id, ServerCase.deleted_at)
                 .where(ServerCase.case_id.in_(chunk))
@@ -99,7 +89,7 @@ class _RecordsPush:
             )
 
     def _load_known(self, versions: list[str]) -> None:
-        for chunk in _chunks(versions):
+        for chunk in store.chunks(versions):
             rows = self.connection.execute(
                 select(RecordEntry.version, RecordEntry.seq).where(
                     RecordEntry.municipality_id == self.identity.municipality_id, RecordEntry.version.in_(chunk)
@@ -108,7 +98,7 @@ class _RecordsPush:
             self.known.update((version, int(seq)) for version, seq in rows)
 
     def _load_statuses(self, case_ids: list[str]) -> None:
-        for chunk in _chunks(case_ids):
+        for chunk in store.chunks(case_ids):
             rows = self.connection.execute(
                 select(CaseStatusRow.case_id, CaseStatusRow.version).where(CaseStatusRow.case_id.in_(chunk))
             )

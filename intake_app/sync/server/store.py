@@ -75,7 +75,8 @@ def _loads(value_json: str | None) -> Any:
     return None if value_json is None else orjson.loads(value_json)
 
 
-def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+def chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    """``items`` in parts of a thousand, for IN (...) lists."""
     return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
@@ -226,7 +227,7 @@ class _Push:
     def _claim_cases(self, case_ids: list[str]) -> set[str]:
         """Claim new cases for the municipality; returns the ones erased on the server."""
         owners: dict[str, tuple[int, str | None]] = {}
-        for chunk in _chunks(case_ids):
+        for chunk in chunks(case_ids):
             rows = self.connection.execute(
                 select(ServerCase.case_id, ServerCase.municipality_id, ServerCase.deleted_at)
                 .where(_is_in(self.connection, ServerCase.case_id, chunk))
@@ -237,7 +238,7 @@ class _Push:
             raise PushRefused(403, "case_not_yours", "dit dossier hoort niet bij uw gemeente")
         new = [c for c in case_ids if c not in owners]
         if new:
-            for chunk in _chunks(new):  # one statement per thousand new cases
+            for chunk in chunks(new):  # one statement per thousand new cases
                 self.connection.execute(insert(ServerCase).values([
                     {"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now,
                      "deleted_at": None} for c in chunk
@@ -254,7 +255,7 @@ class _Push:
             self._read_current(columns, case_ids)
 
     def _read_current(self, columns: tuple[Any, ...], case_ids: list[str]) -> None:
-        for chunk in _chunks(case_ids):
+        for chunk in chunks(case_ids):
             where = (_is_in(self.connection, LogEntry.case_id, chunk), LogEntry.kind == _CHANGE)
             if self.connection.dialect.name == "postgresql":
                 query = (select(*columns).where(*where)
@@ -296,7 +297,7 @@ class _Push:
         return seen
 
     def _look_up_versions(self, seen: set[str], look_up: list[str], case_list: list[str], mid: int) -> None:
-        for chunk in _chunks(look_up):
+        for chunk in chunks(look_up):
             seen.update(v for v in self.connection.execute(
                 select(LogEntry.version).where(  # by case: through the key index (see _load_current)
                     _is_in(self.connection, LogEntry.case_id, case_list),
@@ -309,7 +310,7 @@ class _Push:
             ).scalars())
 
     def _load_open_conflicts(self, case_ids: list[str]) -> None:
-        for chunk in _chunks(case_ids):
+        for chunk in chunks(case_ids):
             rows = self.connection.execute(
                 select(ServerConflict).where(ServerConflict.case_id.in_(chunk), ServerConflict.resolved_at.is_(None))
                 .order_by(ServerConflict.id)
