@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from intake_app.i18n import N_
-from intake_app.storage import audit, sync_records
+from intake_app.storage import audit, outbox, sync_records
 from intake_app.storage.audit import AuditAction
 from intake_app.storage.case_models import CaseAdmin, CaseImport
 from intake_app.storage.errors import CaseNotFound, VaultError
@@ -44,7 +44,7 @@ _SQL_LIST = (
     "c.next_deadline, c.updated_at, c.is_demo, a.deadline_kind, a.lbt_result, a.closed_at, a.origin "
     "FROM cases c LEFT JOIN case_admin a ON a.case_id = c.id ORDER BY c.updated_at DESC"
 )
-_SQL_PENDING = "SELECT DISTINCT case_id FROM changes WHERE pushed = 0"
+_SQL_PENDING = f"SELECT DISTINCT case_id FROM changes WHERE {outbox.SQL_WAITING}"
 # Derived facts are out of date when the case changed after them (answers typed here or pulled by
 # sync), when a plan version was added after them, or when the route-switch window they show closed.
 _SQL_STALE = (
@@ -111,7 +111,7 @@ def list_row(vault: Vault, case_id: str) -> tuple[Any, ...]:
 def has_pending(vault: Vault, case_id: str) -> bool:
     with vault.engine.connect() as connection:
         found = connection.execute(
-            text("SELECT 1 FROM changes WHERE case_id = :case AND pushed = 0 LIMIT 1"), {"case": case_id}
+            text(f"SELECT 1 FROM changes WHERE case_id = :case AND {outbox.SQL_WAITING} LIMIT 1"), {"case": case_id}
         ).first()
     return found is not None
 

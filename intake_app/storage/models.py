@@ -65,10 +65,9 @@ class Change(Base):
     value_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # None: a deletion (tombstone)
     version: Mapped[str] = mapped_column(String(80))
     base_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
-    pushed: Mapped[int] = mapped_column(Integer, default=0)
+    # Pushed or waiting: the seq against the number in intake_app.storage.outbox (migration 0007).
 
     __table_args__ = (
-        Index("ix_changes_pending", "pushed", "seq"),
         Index("ix_changes_removals", "case_id", sqlite_where=text("value_json IS NULL")),  # see migration 0006
     )
 

@@ -5,7 +5,8 @@ Every function runs in one vault transaction, so a sync cut at any point leaves 
 before that step or after it, never between:
 
 - a push batch is written to ``sync_outgoing`` before it is sent and re-sent unchanged until the
-  server's answer is stored; then its outbox rows are marked pushed, all in one transaction;
+  server's answer is stored; then its outbox rows count as pushed (``storage.outbox``), all in
+  one transaction;
 - a page of pulled changes is applied together with the new pull cursor.
 
 The answers table converges on the server's state. A conflicting value is never lost: it is kept
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from intake_app.i18n import N_
-from intake_app.storage import audit, backup
+from intake_app.storage import audit, backup, outbox
 from intake_app.storage.audit import AuditAction
 from intake_app.storage.errors import VaultError
 from intake_app.storage.hlc import HybridLogicalClock, Version
@@ -203,62 +204,71 @@ def next_batch(
                 select(SyncOutgoing.payload_json).where(SyncOutgoing.batch_id == batch_id)
             ).scalar_one().encode()
             return OutgoingBatch(batch_id, body, len(orjson.loads(body)["changes"]), last_change_seq)
-        beyond = stored[-1].last_change_seq if stored else 0
+        # Rows after every stored batch; all of them wait (pushed rows are the oldest: see outbox).
+        beyond = max(stored[-1].last_change_seq if stored else 0, outbox.pushed_through(connection))
         cursor = connection.connection.cursor()
-        # Waiting rows follow each other in the outbox: find the first through the pending index,
-        # then read on in rowid order ("+pushed": not row by row through that index, which costs
-        # a lookup per row).
-        first = cursor.execute(
-            "SELECT min(seq) FROM changes WHERE pushed = 0 AND seq > ? AND seq <= ?", (beyond, upto or _NO_LIMIT)
-        ).fetchone()[0]
-        if first is None:
+        # The whole batch as it travels, made by SQLite in one statement (json_array escapes the
+        # ids; json() re-reads the stored value): no Python object per row. The rows come in the
+        # subquery's order; group_concat(... ORDER BY seq) would sort them again, and the order
+        # inside a batch means nothing to the server (one answer appears once). When the rows
+        # would make too big a body, they are read one by one to cut the batch short.
+        count, size, last_seq, joined = cursor.execute(
+            "SELECT count(*), count(*) * ? + coalesce(sum(length(value_json)), 0), max(seq), group_concat("
+            "json_array(case_id, question_id, entry_id, json(value_json), version, base_version), ',')"
+            " FROM (SELECT * FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?)",
+            (_ROW_OVERHEAD, beyond, upto or _NO_LIMIT, max_changes),
+        ).fetchone()
+        if not count:
             cursor.close()
             return None
-        # Each row as it travels, made by SQLite (json_array escapes the ids; json() re-reads the
-        # stored value): the short path below only joins them.
-        rows = cursor.execute(
-            "SELECT seq, length(value_json), json_array(case_id, question_id, entry_id, json(value_json), version,"
-            " base_version) FROM changes WHERE seq >= ? AND seq <= ? AND +pushed = 0 ORDER BY seq LIMIT ?",
-            (first, upto or _NO_LIMIT, max_changes)
-        ).fetchall()
-        size = count = 0
-        for _seq, length, _row in rows:
-            size += _ROW_OVERHEAD + (length or 0)
-            if size > max_bytes and count:
-                break
-            count += 1
-        last_seq = rows[count - 1][0]
+        if size > max_bytes:
+            count, last_seq, joined = _rows_within(cursor, beyond, last_seq, max_bytes)
         batch_id = str(uuid.uuid4())
-        if _rows_need_work(cursor, first, last_seq):
-            cursor.close()
-            changes = _collapsed_changes(connection, first, last_seq)
+        needs_work = _rows_need_work(cursor, beyond + 1, last_seq)
+        cursor.close()
+        if needs_work:
+            changes = _collapsed_changes(connection, beyond + 1, last_seq)
             body = orjson.dumps({"batch_id": batch_id, "changes": changes})
-            size = len(changes)
+            count = len(changes)
         else:
-            cursor.close()
-            body = b"".join((b'{"batch_id":"', batch_id.encode(), b'","changes":[',
-                             ",".join(row for _seq, _length, row in rows[:count]).encode(), b"]}"))
-            size = count
+            body = b"".join((b'{"batch_id":"', batch_id.encode(), b'","changes":[', joined.encode(), b"]}"))
         connection.execute(
             insert(SyncOutgoing).values(batch_id=batch_id, last_change_seq=last_seq, payload_json=body.decode(),
                                         created_at=now_iso())
         )
-        return OutgoingBatch(batch_id, body, size, last_seq)
+        return OutgoingBatch(batch_id, body, count, last_seq)
+
+
+def _rows_within(cursor: Any, beyond: int, last: int, max_bytes: int) -> tuple[int, int, str]:
+    """(count, last seq, joined rows) of the waiting rows after ``beyond`` that fit in ``max_bytes``
+    (at least one: a single big answer still travels alone)."""
+    rows = cursor.execute(
+        "SELECT seq, length(value_json), json_array(case_id, question_id, entry_id, json(value_json), version,"
+        " base_version) FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq", (beyond, last)
+    ).fetchall()
+    size = count = 0
+    for _seq, length, _row in rows:
+        size += _ROW_OVERHEAD + (length or 0)
+        if size > max_bytes and count:
+            break
+        count += 1
+    return count, rows[count - 1][0], ",".join(row for _seq, _length, row in rows[:count])
 
 
 def _rows_need_work(cursor: Any, first: int, last: int) -> bool:
     """Whether outbox rows ``first``..``last`` need more than sending as they are: an answer edited
-    twice (collapse), a base to fill in for a re-added answer, a conflict resolution to name."""
+    twice (collapse), a base to fill in for a re-added answer, a conflict resolution to name.
+    All of them wait (``next_batch`` starts after the pushed ones)."""
     checks = (
         "SELECT 1 FROM sync_resolutions LIMIT 1",
-        "SELECT 1 FROM changes WHERE seq BETWEEN ?1 AND ?2 AND +pushed = 0"
+        "SELECT 1 FROM changes WHERE seq BETWEEN ?1 AND ?2"
         " GROUP BY case_id, question_id, entry_id HAVING count(*) > 1 LIMIT 1",
         "SELECT 1 FROM changes AS c JOIN sync_known AS k ON k.case_id = c.case_id AND k.question_id = c.question_id"
-        " AND k.entry_id = c.entry_id WHERE c.seq BETWEEN ?1 AND ?2 AND +c.pushed = 0 AND c.base_version IS NULL"
+        " AND k.entry_id = c.entry_id WHERE c.seq BETWEEN ?1 AND ?2 AND c.base_version IS NULL"
         " LIMIT 1",
         # A removal in one of these cases, ever (through the partial index of removals).
         "SELECT 1 FROM changes INDEXED BY ix_changes_removals WHERE value_json IS NULL AND case_id IN"
-        " (SELECT case_id FROM changes WHERE seq BETWEEN ?1 AND ?2 AND +pushed = 0) LIMIT 1",
+        " (SELECT case_id FROM changes WHERE seq BETWEEN ?1 AND ?2) LIMIT 1",
     )
     for check in checks:
         parameters = (first, last) if "?1" in check else ()
@@ -274,7 +284,7 @@ def _collapsed_changes(connection: Connection, first: int, last: int) -> list[li
     cursor = connection.connection.cursor()
     rows = cursor.execute(
         "SELECT seq, case_id, question_id, entry_id, value_json, version, base_version FROM changes"
-        " WHERE seq BETWEEN ? AND ? AND +pushed = 0 ORDER BY seq", (first, last)
+        " WHERE seq BETWEEN ? AND ? ORDER BY seq", (first, last)
     ).fetchall()
     cursor.close()
     # One change per answer: [case, question, entry, value_json, version, base_version, first seq].
@@ -388,11 +398,11 @@ def complete_batch(vault: Vault, batch_id: str, response: Mapping[str, Any], dev
             rows = orjson.loads(stored.payload_json)["changes"]
             conflicts = _take_results(connection, vault, rows, response, stored.last_change_seq, device)
         if connection.execute(select(SyncResolution.version).limit(1)).first() is not None:
-            covered = select(Change.version).where(Change.pushed == 0, Change.seq <= stored.last_change_seq)
+            covered = select(Change.version).where(
+                Change.seq > outbox.pushed_through(connection), Change.seq <= stored.last_change_seq
+            )
             connection.execute(delete(SyncResolution).where(SyncResolution.version.in_(covered)))
-        connection.execute(
-            update(Change).where(Change.pushed == 0, Change.seq <= stored.last_change_seq).values(pushed=1)
-        )
+        outbox.mark_pushed_through(connection, stored.last_change_seq)
         connection.execute(delete(SyncOutgoing).where(SyncOutgoing.batch_id == batch_id))
         audit.append(connection, vault.officer, AuditAction.SYNC, "",
                      f"push {len(response['seqs'])} changes, {conflicts} conflicts")
@@ -644,7 +654,7 @@ def _queue_removal(vault: Vault, conflict: ConflictRecord) -> str:
         base = connection.execute(select(SyncKnown.version).where(*_key_filter(SyncKnown, *key))).scalar()
         connection.execute(
             insert(Change).values(case_id=key[0], question_id=key[1], entry_id=key[2], value_json=None,
-                                  version=version, base_version=base, pushed=0)
+                                  version=version, base_version=base)
         )
         connection.execute(insert(SyncResolution).values(version=version, conflict_id=conflict.conflict_id))
         audit.append(connection, vault.officer, AuditAction.EDIT, key[0], key[1])
@@ -694,13 +704,14 @@ def _pending_keys(connection: Connection, case_ids: Iterable[str], *, after_seq:
     """Answers of these cases with outbox rows not yet pushed (after outbox row ``after_seq``)."""
     ids = sorted(case_ids)
     keys: set[Key] = set()
+    after_seq = max(after_seq, outbox.pushed_through(connection))
     cursor = connection.connection.cursor()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        # "+pushed", "+seq": through the case index. The pending index would walk every waiting
-        # row of every case, the whole rest of a big push, for each batch.
+        # "+seq": through the case index. The primary key would walk every waiting row of every
+        # case, the whole rest of a big push, for each batch.
         rows = cursor.execute(
-            "SELECT DISTINCT case_id, question_id, entry_id FROM changes WHERE +pushed = 0 AND +seq > ?"
+            "SELECT DISTINCT case_id, question_id, entry_id FROM changes WHERE +seq > ?"
             f" AND case_id IN ({', '.join('?' * len(chunk))})", (after_seq, *chunk)
         )
         keys.update(rows)
@@ -715,7 +726,9 @@ def record_sync_finished(vault: Vault) -> None:
 def sync_counts(vault: Vault) -> tuple[int, int]:
     """(changes waiting to be pushed, open conflicts)."""
     with vault.engine.connect() as connection:
-        waiting = connection.execute(select(func.count()).select_from(Change).where(Change.pushed == 0)).scalar_one()
+        waiting = connection.execute(
+            select(func.count()).select_from(Change).where(Change.seq > outbox.pushed_through(connection))
+        ).scalar_one()
         conflicts = connection.execute(
             select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
         ).scalar_one()

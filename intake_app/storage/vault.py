@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from sqlalchemy import Connection, Engine, Row, insert, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from intake_app.storage import audit, backup, keys
+from intake_app.storage import audit, backup, keys, outbox
 from intake_app.storage.audit import AuditAction, AuditProblem
 from intake_app.storage.database import DATABASE_NAME, integrity_problems, open_engine
 from intake_app.storage.errors import (
@@ -66,8 +66,8 @@ _SQL_LIST_CASES = (
 )
 _SQL_DELETE_ANSWER = "DELETE FROM answers WHERE case_id = ? AND question_id = ? AND entry_id = ?"
 _SQL_QUEUE_CHANGE = (
-    "INSERT INTO changes (case_id, question_id, entry_id, value_json, version, base_version, pushed) "
-    "VALUES (?, ?, ?, ?, ?, ?, 0)"
+    "INSERT INTO changes (case_id, question_id, entry_id, value_json, version, base_version) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -421,7 +421,8 @@ class Vault:
 
     def pending_changes(self) -> int:
         with self._db().connect() as connection:
-            return int(connection.execute(text("SELECT count(*) FROM changes WHERE pushed = 0")).scalar_one())
+            waiting = connection.execute(text(f"SELECT count(*) FROM changes WHERE {outbox.SQL_WAITING}"))
+            return int(waiting.scalar_one())
 
     # -- audit and integrity -------------------------------------------------------------------
 
