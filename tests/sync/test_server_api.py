@@ -268,3 +268,40 @@ def test_a_full_batch_of_new_cases_is_taken_in_one_go(server: Server) -> None:
     assert body["results"] == [] and body["seqs"] == list(range(1, protocol.MAX_BATCH_CHANGES + 1))
     cases = server.http.get("/v1/cases", headers={"Authorization": f"Bearer {token}"}).json()["case_ids"]
     assert len(cases) == protocol.MAX_BATCH_CHANGES
+
+
+@pytest.mark.parametrize("position", [0, 9_999])
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda row: row.__setitem__(4, "not-a-version"), "version"),
+        (lambda row: row.__setitem__(1, ["given_names"]), "question_id"),
+        (lambda row: row.__setitem__(2, "entry id with spaces"), "entry_id"),
+        (lambda row: row.__setitem__(0, "Z" * 32), "case_id"),
+        (lambda row: row.pop(), "rij van 6 of 7"),
+    ],
+)
+@pytest.mark.parametrize("server_knows_the_answers", [False, True])
+def test_a_malformed_row_anywhere_in_a_big_batch_refuses_all_of_it(
+    server: Server, position: int, spoil: Any, reason: str, server_knows_the_answers: bool
+) -> None:
+    """The server checks rows as it writes them (a first push streams into the log): a bad row
+    late in the batch still refuses the whole batch, names its place, and leaves nothing behind."""
+    token = server.token()
+    if server_knows_the_answers:  # the other path: edits weighed against the server's values
+        assert _push(server, token, [_change(case_id=f"{i:032x}", version=f"{i:015d}-00000-dev1")
+                                     for i in range(1, 101)]).status_code == 200
+    before = _pull(server, token).json()["events"]
+    rows = [_row(_change(case_id=f"{i:032x}", version=f"{10**6 + i:015d}-00000-dev1",
+                         base=f"{i:015d}-00000-dev1" if server_knows_the_answers and i <= 100 else None))
+            for i in range(1, protocol.MAX_BATCH_CHANGES + 1)]
+    spoil(rows[position])
+    response = server.http.post("/v1/push", json={"batch_id": str(uuid.uuid4()), "changes": rows},
+                                headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "invalid_request" and reason in problem["reason"]
+    assert problem["index"] == position
+    assert _pull(server, token).json()["events"] == before
+    cases = server.http.get("/v1/cases", headers={"Authorization": f"Bearer {token}"}).json()["case_ids"]
+    assert len(cases) == (100 if server_knows_the_answers else 0)  # no case claimed by the refused batch

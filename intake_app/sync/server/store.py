@@ -24,7 +24,16 @@ from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
 from intake_app.forms import Form, QuestionKind
 from intake_app.sync.merge import ChangeChecker, Decision, decide, merge_entry_lists, merged_version
-from intake_app.sync.protocol import ChangeStatus, EventKind, PushBatch, WireChange
+from intake_app.sync.protocol import (
+    ChangeStatus,
+    EventKind,
+    PayloadError,
+    PushBatch,
+    RowCheck,
+    WireChange,
+    is_case_id,
+    rows_are_keyed,
+)
 from intake_app.sync.server.auth import DeviceIdentity
 from intake_app.sync.server.models import Batch, LogEntry, Municipality, ServerCase, ServerConflict
 
@@ -139,20 +148,23 @@ class _Push:
         return self.seq
 
     def run(self, batch: PushBatch) -> dict[str, Any]:
+        try:
+            return self._run(batch)
+        except PayloadError as error:
+            raise PushRefused(422, "invalid_request", error.reason, error.index) from None
+
+    def _run(self, batch: PushBatch) -> dict[str, Any]:
         rows = batch.rows
+        # Unchecked rows (the usual case) are checked one by one as they are written, while
+        # PostgreSQL stores the rows before them; the ids the reading below needs are checked first.
+        check = None if batch.checked else RowCheck()
+        if check is not None and not (rows_are_keyed(rows) and all(is_case_id(row[0]) for row in rows)):
+            check.all(rows)  # raises for the first row that is wrong
         case_ids = sorted({row[0] for row in rows})
         erased = self._claim_cases(case_ids)
         self._load_current(case_ids)
         self._load_open_conflicts(case_ids)
-        seen = self._seen_versions(rows) if self.current else set()
-        seqs: list[int] = []
-        results: list[dict[str, Any]] = []
         current, conflicts, copy_lines = self.current, self.conflicts, self.copy_lines
-        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
-        mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
-                                     self.now)
-        line_head = f"{mid}\t"
-        line_tail = f"{device}\t{_copy_text(officer)}\t{now}\t{_NULL}\n"
         # Nothing on the server to weigh these changes against (first values, the bulk of a first
         # push): every row takes the short path, so COPY can start now and PostgreSQL stores one
         # part of the batch while the next is checked (the slow path's statements cannot run
@@ -160,9 +172,21 @@ class _Push:
         streaming = (copy_lines is not None and not erased and all(len(row) == 6 for row in rows)
                      and not any((row[0], row[1], row[2]) in current or (row[0], row[1], row[2]) in conflicts
                                  for row in self._rows_of_known_cases(rows)))
+        if check is not None and not streaming:
+            check.all(rows)  # the slow path reads versions and values before it decides
+            check = None
+        seen = self._seen_versions(rows) if self.current and not streaming else set()
+        seqs: list[int] = []
+        results: list[dict[str, Any]] = []
+        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
+        mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
+                                     self.now)
+        line_head = f"{mid}\t"
+        line_tail = f"{device}\t{_copy_text(officer)}\t{now}\t{_NULL}\n"
         stream = self._copy() if streaming else nullcontext(None)
         with stream as copy:
-            self._decide_all(rows, copy, seen, erased, seqs, results, questions, reason_of, line_head, line_tail)
+            self._decide_all(rows, copy, check, seen, erased, seqs, results, questions, reason_of, line_head,
+                             line_tail)
         self._write()
         return {"batch_id": batch.batch_id, "seqs": seqs, "results": results, "latest_seq": self.seq, "at": self.now}
 
@@ -177,7 +201,8 @@ class _Push:
             self.copy_lines.clear()
 
     def _decide_all(
-        self, rows: list[list[Any]], copy: Any, seen: set[str], erased: set[str], seqs: list[int],
+        self, rows: list[list[Any]], copy: Any, check: RowCheck | None, seen: set[str], erased: set[str],
+        seqs: list[int],
         results: list[dict[str, Any]], questions: dict[str, Any], reason_of: Any, line_head: str, line_tail: str,
     ) -> None:
         current, conflicts, log_rows, copy_lines = self.current, self.conflicts, self.log_rows, self.copy_lines
@@ -186,6 +211,8 @@ class _Push:
         mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
                                      self.now)
         for index, row in enumerate(rows):
+            if check is not None:
+                check(row, index)
             case_id, question_id, entry_id, value = row[0], row[1], row[2], row[3]
             found = questions.get(question_id)
             if (found is None or found[0] is (entry_id == "")
@@ -238,11 +265,11 @@ class _Push:
             raise PushRefused(403, "case_not_yours", "dit dossier hoort niet bij uw gemeente")
         new = [c for c in case_ids if c not in owners]
         if new:
-            for chunk in chunks(new):  # one statement per thousand new cases
-                self.connection.execute(insert(ServerCase).values([
-                    {"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now,
-                     "deleted_at": None} for c in chunk
-                ]))
+            # executemany: one cached statement (a VALUES list of another length compiles anew each time)
+            self.connection.execute(insert(ServerCase), [
+                {"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now,
+                 "deleted_at": None} for c in new
+            ])
         return {case_id for case_id, (_owner, deleted) in owners.items() if deleted is not None}
 
     def _load_current(self, case_ids: list[str]) -> None:
