@@ -105,6 +105,32 @@ def _peak_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int, *, with_children: bool = False) -> float:
+    """User + system CPU of a process (and of its live and reaped children)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def own(stat_pid: int, reaped: bool) -> float:
+        fields = Path(f"/proc/{stat_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+        return used / ticks
+
+    total = own(pid, with_children)
+    if with_children:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(fields[1]) == pid:
+                        total += own(int(entry.name), False)
+                except (OSError, ValueError):
+                    continue  # gone meanwhile
+    return total
+
+
+def _postmaster_pid(cluster: Any) -> int:
+    return int((cluster.folder / "data" / "postmaster.pid").read_text().split()[0])
+
+
 def _client(folder: str, url: str) -> None:
     """Runs in its own process: sync once, print timings and peak memory as JSON."""
     from intake_app.services import sync_service
@@ -112,11 +138,13 @@ def _client(folder: str, url: str) -> None:
 
     vault = Vault.unlock(Path(folder), OFFICER, PASSPHRASE)
     started = time.perf_counter()
+    cpu_started = time.process_time()
     marks: dict[str, float] = {}
 
     def on_progress(progress: sync_service.Progress) -> None:
         if progress.phase is sync_service.Phase.PULL and "push" not in marks:
             marks["push"] = time.perf_counter() - started
+            marks["push_cpu"] = time.process_time() - cpu_started
 
     profile = None
     if os.environ.get("INTAKE_BENCH_PROFILE"):
@@ -137,7 +165,8 @@ def _client(folder: str, url: str) -> None:
         sync_service.sync(vault)
         noop.append(time.perf_counter() - begun)
     vault.close(make_backup=False)
-    print(json.dumps({"push": marks["push"], "total": total, "pushed": report.pushed, "noop": noop,
+    print(json.dumps({"push": marks["push"], "push_cpu": marks["push_cpu"], "total": total, "pushed": report.pushed,
+                      "noop": noop,
                       # VmHWM, not ru_maxrss: Linux carries the parent's peak into ru_maxrss across exec,
                       # so under `python -m benchmarks` it showed the runner's memory, not the client's.
                       "peak_kb": _peak_kb(os.getpid())}))
@@ -250,6 +279,7 @@ def run() -> Outcome:
             server = _serve(url, port)
             try:
                 _enrol(url, f"http://127.0.0.1:{port}", folder)
+                cpu_before = (_cpu_seconds(server.pid), _cpu_seconds(_postmaster_pid(cluster), with_children=True))
                 result = subprocess.run(
                     [PYTHON, "-m", "benchmarks.sync_push", "--client", str(folder), f"http://127.0.0.1:{port}"],
                     capture_output=True, text=True, cwd=ROOT, check=True,
@@ -257,6 +287,8 @@ def run() -> Outcome:
                 if os.environ.get("INTAKE_BENCH_PROFILE"):
                     print(result.stderr, file=sys.stderr)
                 figure = json.loads(result.stdout.strip().splitlines()[-1])
+                figure["server_cpu"] = _cpu_seconds(server.pid) - cpu_before[0]
+                figure["postgres_cpu"] = _cpu_seconds(_postmaster_pid(cluster), with_children=True) - cpu_before[1]
                 figure["server_peak_kb"] = _peak_kb(server.pid)
                 figure["changes"] = changes
                 if size == SIZES[-1]:  # a colleague's new laptop takes in everything (reported, no goal)
@@ -282,6 +314,11 @@ def run() -> Outcome:
         rows.append(Row("sync push", f"sync with nothing to do (median of {NOOP_SAMPLES})", noop, None,
                         f"≤ {ms(NOOP_GOAL)}", noop <= NOOP_GOAL))
         notes.append(f"push reaches {share:.0%} of the COPY floor's rows/s (goal ≥ {GOAL_SHARE:.0%})")
+        notes.append(
+            f"CPU seconds on the machine's {os.cpu_count()} cores: client {big['push_cpu']:.2f} during the push; "
+            f"server {big['server_cpu']:.2f} and PostgreSQL {big['postgres_cpu']:.2f} during the whole client run "
+            "(push, pull and the syncs with nothing to do)"
+        )
         fresh = big["fresh_pull"]
         rows.append(Row("sync push", f"a new laptop pulls {fresh['pulled']:,} answers ({fresh['cases']:,} cases)",
                         fresh["seconds"], None, "(reported)", None))
