@@ -311,11 +311,13 @@ def _delete_rows(connection: Connection, case_id: str) -> None:
     present = {name for (name,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
     cursor = connection.connection.cursor()
     try:
-        # A push batch waiting to be (re)sent holds the case's values: drop every stored batch (a
-        # later one reaches past it in the outbox); their other changes are batched anew and the
-        # server recognises any it already took by their versions.
+        # A push batch waiting to be (re)sent holds the case's values when outbox rows of the case
+        # lie in the stored batches' range: drop every stored batch (a later one reaches past it
+        # in the outbox); their other changes are batched anew and the server recognises any it
+        # already took by their versions.
         if "sync_outgoing" in present and cursor.execute(
-            "SELECT 1 FROM sync_outgoing WHERE instr(payload_json, ?) > 0 LIMIT 1", (case_id,)
+            f"SELECT 1 FROM changes WHERE case_id = ? AND {outbox.SQL_WAITING}"
+            " AND seq <= (SELECT max(last_change_seq) FROM sync_outgoing) LIMIT 1", (case_id,)
         ).fetchone():
             cursor.execute("DELETE FROM sync_outgoing")
         for table in _CASE_TABLES:

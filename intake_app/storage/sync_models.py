@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake_app.storage.models import Base
@@ -30,7 +30,7 @@ class SyncOutgoing(Base):
     __tablename__ = "sync_outgoing"
     batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     last_change_seq: Mapped[int] = mapped_column(Integer)  # outbox rows up to here are in this batch
-    payload_json: Mapped[str] = mapped_column(Text)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)  # the JSON body as sent, zlib-compressed (migration 0007)
     created_at: Mapped[str] = mapped_column(String(32))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -200,9 +201,9 @@ def next_batch(
         position = 0 if after is None else handed.index(after) + 1 if after in handed else len(handed)
         if position < len(stored):
             batch_id, last_change_seq = stored[position]
-            body = connection.execute(
-                select(SyncOutgoing.payload_json).where(SyncOutgoing.batch_id == batch_id)
-            ).scalar_one().encode()
+            body = zlib.decompress(connection.execute(
+                select(SyncOutgoing.payload).where(SyncOutgoing.batch_id == batch_id)
+            ).scalar_one())
             return OutgoingBatch(batch_id, body, len(orjson.loads(body)["changes"]), last_change_seq)
         # Rows after every stored batch; all of them wait (pushed rows are the oldest: see outbox).
         beyond = max(stored[-1].last_change_seq if stored else 0, outbox.pushed_through(connection))
@@ -233,7 +234,8 @@ def next_batch(
         else:
             body = b"".join((b'{"batch_id":"', batch_id.encode(), b'","changes":[', joined.encode(), b"]}"))
         connection.execute(
-            insert(SyncOutgoing).values(batch_id=batch_id, last_change_seq=last_seq, payload_json=body.decode(),
+            # Compressed: a tenth of the pages to encrypt, write and wipe again (level 1: 5 ms per MB).
+            insert(SyncOutgoing).values(batch_id=batch_id, last_change_seq=last_seq, payload=zlib.compress(body, 1),
                                         created_at=now_iso())
         )
         return OutgoingBatch(batch_id, body, count, last_seq)
@@ -389,13 +391,13 @@ def complete_batch(vault: Vault, batch_id: str, response: Mapping[str, Any], dev
     """
     with vault.sync_transaction() as connection:
         stored = connection.execute(
-            select(SyncOutgoing.payload_json, SyncOutgoing.last_change_seq).where(SyncOutgoing.batch_id == batch_id)
+            select(SyncOutgoing.payload, SyncOutgoing.last_change_seq).where(SyncOutgoing.batch_id == batch_id)
         ).first()
         if stored is None:
             return 0
         conflicts = 0
         if response["results"]:
-            rows = orjson.loads(stored.payload_json)["changes"]
+            rows = orjson.loads(zlib.decompress(stored.payload))["changes"]
             conflicts = _take_results(connection, vault, rows, response, stored.last_change_seq, device)
         if connection.execute(select(SyncResolution.version).limit(1)).first() is not None:
             covered = select(Change.version).where(

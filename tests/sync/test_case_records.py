@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+import zlib
 from datetime import date
 from typing import Any
 
@@ -522,8 +523,9 @@ def test_deleting_a_case_drops_the_answer_batches_in_flight_and_loses_no_other_a
     assert first is not None and second is not None and b"Meron" in first.body + second.body
     case_admin.delete_case(a.vault, erased, "reason:dubbel_dossier")
     with a.vault.engine.connect() as connection:
-        waiting = [payload for (payload,) in connection.execute(text("SELECT payload_json FROM sync_outgoing"))]
-    assert not any("Meron" in payload for payload in waiting)
+        stored = connection.execute(text("SELECT payload FROM sync_outgoing"))
+        waiting = [zlib.decompress(payload) for (payload,) in stored]
+    assert not any(b"Meron" in payload for payload in waiting)
     again = sync_store.next_batch(a.vault, 10)  # made anew, without the erased case
     assert again is not None and b"Blijft" in again.body and b"Meron" not in again.body
     a.sync()

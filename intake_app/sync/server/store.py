@@ -13,7 +13,7 @@ thousand intakes is 150,000 of those.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -158,7 +158,7 @@ class _Push:
         # Unchecked rows (the usual case) are checked one by one as they are written, while
         # PostgreSQL stores the rows before them; the ids the reading below needs are checked first.
         check = None if batch.checked else RowCheck()
-        if check is not None and not (rows_are_keyed(rows) and all(is_case_id(row[0]) for row in rows)):
+        if check is not None and not (rows_are_keyed(rows) and all(map(is_case_id, {row[0] for row in rows}))):
             check.all(rows)  # raises for the first row that is wrong
         case_ids = sorted({row[0] for row in rows})
         erased = self._claim_cases(case_ids)
@@ -175,44 +175,67 @@ class _Push:
         if check is not None and not streaming:
             check.all(rows)  # the slow path reads versions and values before it decides
             check = None
-        seen = self._seen_versions(rows) if self.current and not streaming else set()
-        seqs: list[int] = []
-        results: list[dict[str, Any]] = []
-        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
-        mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
-                                     self.now)
-        line_head = f"{mid}\t"
-        line_tail = f"{device}\t{_copy_text(officer)}\t{now}\t{_NULL}\n"
-        stream = self._copy() if streaming else nullcontext(None)
-        with stream as copy:
-            self._decide_all(rows, copy, check, seen, erased, seqs, results, questions, reason_of, line_head,
-                             line_tail)
+        if streaming:
+            seqs = self._stream_first_values(rows, check)
+            results: list[dict[str, Any]] = []
+        else:
+            seqs, results = self._decide_all(rows, erased)
         self._write()
         return {"batch_id": batch.batch_id, "seqs": seqs, "results": results, "latest_seq": self.seq, "at": self.now}
 
-    @contextmanager
-    def _copy(self) -> Iterator[Any]:
+    def _stream_first_values(self, rows: list[list[Any]], check: RowCheck | None) -> list[int]:
+        """A batch of first values only (see _run): each row is checked, numbered and written to an
+        open COPY at once, so PostgreSQL stores one part of the batch while the next is checked.
+        The server's hottest loop: a first push of a municipality's intakes is nothing else."""
+        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
+        head = f"{self.identity.municipality_id}\t"
+        tail = f"{self.identity.device_id}\t{_copy_text(self.identity.officer)}\t{self.now}\t{_NULL}\n"
+        batch_keys: set[Key] = set()
+        lines: list[str] = []
+        dumps, backslash, two_backslashes = orjson.dumps, _BACKSLASH, _TWO_BACKSLASHES
+        first = seq = self.seq
         driver = self.connection.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor, cursor.copy(_COPY_LOG) as copy:
-            yield copy
-            copy.write("".join(self.copy_lines or ()))
-        if self.copy_lines:
-            self.copy_lines.clear()
+            for index, row in enumerate(rows):
+                if check is not None:
+                    check(row, index)
+                case_id, question_id, entry_id, value, version, base = row  # six columns: see _run
+                found = questions.get(question_id)  # the questionnaire's shape, as in _decide_all
+                if (found is None or found[0] is (entry_id == "")
+                        or (value is not None and (found[1] is None or not found[1](value)))):
+                    raise PushRefused(422, "invalid_change", reason_of(question_id, entry_id, value) or "?", index)
+                key = (case_id, question_id, entry_id)
+                if key in batch_keys:
+                    raise PushRefused(422, "duplicate_key", DUPLICATE_KEY, index)
+                batch_keys.add(key)
+                seq += 1
+                # COPY's text format: JSON holds no raw tab or newline, ids and versions follow the
+                # protocol's patterns; only the value's backslashes need doubling.
+                value_text = _NULL if value is None else dumps(value).decode().replace(backslash, two_backslashes)
+                lines.append(f"{head}{seq}\tchange\t{case_id}\t{question_id}\t{entry_id}\t{value_text}\t{version}\t"
+                             f"{_NULL if base is None else base}\t{tail}")
+                if len(lines) >= _COPY_CHUNK:
+                    copy.write("".join(lines))
+                    lines.clear()
+            copy.write("".join(lines))
+        self.seq = seq
+        return list(range(first + 1, seq + 1))
 
-    def _decide_all(
-        self, rows: list[list[Any]], copy: Any, check: RowCheck | None, seen: set[str], erased: set[str],
-        seqs: list[int],
-        results: list[dict[str, Any]], questions: dict[str, Any], reason_of: Any, line_head: str, line_tail: str,
-    ) -> None:
+    def _decide_all(self, rows: list[list[Any]], erased: set[str]) -> tuple[list[int], list[dict[str, Any]]]:
+        """Every change weighed against the server's state (the general path; see _one)."""
         current, conflicts, log_rows, copy_lines = self.current, self.conflicts, self.log_rows, self.copy_lines
+        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
+        seen = self._seen_versions(rows) if current else set()
+        seqs: list[int] = []
+        results: list[dict[str, Any]] = []
         batch_keys: set[Key] = set()
         dumps = orjson.dumps
         mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
                                      self.now)
+        line_head = f"{mid}\t"
+        line_tail = f"{device}\t{_copy_text(officer)}\t{now}\t{_NULL}\n"
         for index, row in enumerate(rows):
-            if check is not None:
-                check(row, index)
             case_id, question_id, entry_id, value = row[0], row[1], row[2], row[3]
             found = questions.get(question_id)
             if (found is None or found[0] is (entry_id == "")
@@ -231,16 +254,12 @@ class _Push:
                     base = row[5]
                     copy_lines.append(f"{line_head}{seq}\tchange\t{case_id}\t{question_id}\t{entry_id}\t{value_text}\t"
                                       f"{row[4]}\t{_NULL if base is None else base}\t{line_tail}")
-                    if copy is not None and len(copy_lines) >= _COPY_CHUNK:
-                        copy.write("".join(copy_lines))
-                        copy_lines.clear()
                 else:
                     log_rows.append((mid, seq, _CHANGE, case_id, question_id, entry_id,
                                      None if value is None else dumps(value).decode(), row[4], row[5], device, officer,
                                      now, None))
                 seqs.append(seq)
                 continue
-            assert copy is None, "the slow path never runs while a COPY is open"
             change = WireChange.of(row)
             result = self._one(index, key, change, change.version in seen, case_id in erased)
             if result["status"] == _APPLIED and not result["resolved"]:
@@ -248,6 +267,7 @@ class _Push:
             else:
                 seqs.append(0)
                 results.append(result)
+        return seqs, results
 
     # -- reading -----------------------------------------------------------------------------------
 
