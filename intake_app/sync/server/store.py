@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, String, and_, any_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
@@ -196,7 +197,9 @@ class _Push:
         first = seq = self.seq
         driver = self.connection.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(_COPY_LOG) as copy:
+        # A queued writer: a psycopg thread sends each part while this loop formats the next (the
+        # plain writer sent in this thread, which then waited whenever PostgreSQL was behind).
+        with driver.cursor() as cursor, cursor.copy(_COPY_LOG, writer=QueuedLibpqWriter(cursor)) as copy:
             for index, row in enumerate(rows):
                 if check is not None:
                     check(row, index)
