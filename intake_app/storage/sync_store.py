@@ -66,6 +66,17 @@ class OutgoingBatch:
     body: bytes  # exactly what is sent, and re-sent after a failure
     size: int  # changes in it
     last_change_seq: int  # outbox rows up to here are in it
+    # The answers it changes (see answer_key), or None when not known (a stored batch sent again):
+    # two batches that share none may travel at once (the server may apply them in either order).
+    answer_keys: frozenset[str] | None = None
+
+
+def answer_key(case_id: str, question_id: str, entry_id: str) -> str:
+    """An answer as one string (ids never hold the unit separator: see the protocol's patterns)."""
+    return f"{case_id}\x1f{question_id}\x1f{entry_id}"
+
+
+_SQL_ANSWER_KEY = "case_id || char(31) || question_id || char(31) || entry_id"  # answer_key() in SQL
 
 
 # A change travels as a row in this column order (intake_app.sync.protocol.CHANGE_COLUMNS; storage
@@ -213,24 +224,32 @@ def next_batch(
         # subquery's order; group_concat(... ORDER BY seq) would sort them again, and the order
         # inside a batch means nothing to the server (one answer appears once). When the rows
         # would make too big a body, they are read one by one to cut the batch short.
-        count, size, last_seq, joined = cursor.execute(
+        # The answers' keys come along (one string): a key twice means rows to collapse, and the
+        # client sends two batches at once only when they share no key.
+        count, size, last_seq, joined, keys_text = cursor.execute(
             "SELECT count(*), count(*) * ? + coalesce(sum(length(value_json)), 0), max(seq), group_concat("
-            "json_array(case_id, question_id, entry_id, json(value_json), version, base_version), ',')"
+            "json_array(case_id, question_id, entry_id, json(value_json), version, base_version), ','),"
+            f" group_concat({_SQL_ANSWER_KEY}, char(10))"
             " FROM (SELECT * FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?)",
             (_ROW_OVERHEAD, beyond, upto or _NO_LIMIT, max_changes),
         ).fetchone()
         if not count:
             cursor.close()
             return None
-        if size > max_bytes:
+        keys: frozenset[str] | None = frozenset(keys_text.split("\n"))
+        if size > max_bytes:  # rare (long texts): cut short, keys not gathered
             count, last_seq, joined = _rows_within(cursor, beyond, last_seq, max_bytes)
+            keys = None
         batch_id = str(uuid.uuid4())
-        needs_work = _rows_need_work(cursor, beyond + 1, last_seq)
+        needs_work = (keys is not None and len(keys) < count) or _rows_need_work(
+            cursor, beyond + 1, last_seq, collapse_known=keys is not None
+        )
         cursor.close()
         if needs_work:
             changes = _collapsed_changes(connection, beyond + 1, last_seq)
             body = orjson.dumps({"batch_id": batch_id, "changes": changes})
             count = len(changes)
+            keys = frozenset(answer_key(row[0], row[1], row[2]) for row in changes)
         else:
             body = b"".join((b'{"batch_id":"', batch_id.encode(), b'","changes":[', joined.encode(), b"]}"))
         connection.execute(
@@ -238,7 +257,7 @@ def next_batch(
             insert(SyncOutgoing).values(batch_id=batch_id, last_change_seq=last_seq, payload=zlib.compress(body, 1),
                                         created_at=now_iso())
         )
-        return OutgoingBatch(batch_id, body, count, last_seq)
+        return OutgoingBatch(batch_id, body, count, last_seq, keys)
 
 
 def _rows_within(cursor: Any, beyond: int, last: int, max_bytes: int) -> tuple[int, int, str]:
@@ -257,14 +276,18 @@ def _rows_within(cursor: Any, beyond: int, last: int, max_bytes: int) -> tuple[i
     return count, rows[count - 1][0], ",".join(row for _seq, _length, row in rows[:count])
 
 
-def _rows_need_work(cursor: Any, first: int, last: int) -> bool:
+def _rows_need_work(cursor: Any, first: int, last: int, *, collapse_known: bool = False) -> bool:
     """Whether outbox rows ``first``..``last`` need more than sending as they are: an answer edited
-    twice (collapse), a base to fill in for a re-added answer, a conflict resolution to name.
-    All of them wait (``next_batch`` starts after the pushed ones)."""
-    checks = (
-        "SELECT 1 FROM sync_resolutions LIMIT 1",
+    twice (collapse; ``collapse_known``: the caller counted the keys already), a base to fill in for
+    a re-added answer, a conflict resolution to name. All of them wait (``next_batch`` starts after
+    the pushed ones)."""
+    collapse = (
         "SELECT 1 FROM changes WHERE seq BETWEEN ?1 AND ?2"
         " GROUP BY case_id, question_id, entry_id HAVING count(*) > 1 LIMIT 1",
+    )
+    checks = (
+        "SELECT 1 FROM sync_resolutions LIMIT 1",
+        *(() if collapse_known else collapse),
         "SELECT 1 FROM changes AS c JOIN sync_known AS k ON k.case_id = c.case_id AND k.question_id = c.question_id"
         " AND k.entry_id = c.entry_id WHERE c.seq BETWEEN ?1 AND ?2 AND c.base_version IS NULL"
         " LIMIT 1",

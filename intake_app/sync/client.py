@@ -7,13 +7,14 @@ the same batch id; a page of pulled changes is applied together with its cursor.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import random
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -108,6 +109,9 @@ class OutgoingBatch(Protocol):
 
     @property
     def size(self) -> int: ...  # changes in it
+
+    @property
+    def answer_keys(self) -> frozenset[str] | None: ...  # the answers it changes; None: unknown
 
 
 class LocalStore(Protocol):
@@ -221,22 +225,28 @@ class SyncClient:
         return SyncReport(pushed, pulled, conflicts, time.perf_counter() - started)
 
     def _push(self, store: LocalStore, notify: ProgressCallback) -> tuple[int, int]:
-        """Send the stored and new batches in order, one at a time, each after the server answered
-        the one before; while a batch travels and the server works on it, the next one is built
-        and the previous answer is stored (two threads: the laptop and the server work at once)."""
+        """Send the stored and new batches in order; while a batch travels and the server works on
+        it, the next one is built and the previous answer is stored (the laptop and the server work
+        at once). The next batch travels at once too when the two share no answer: the server then
+        reads and checks it while it stores the first, and in whichever order it applies them the
+        outcome is the same. Answers are stored in the order the batches were made."""
         total = store.pending_count()
         done = conflicts = 0
         notify(Progress(Phase.PUSH, 0, total))
         current = store.next_batch(self.batch_size)
         if current is None:
             return 0, 0
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-send") as sender:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sync-send") as sender:
             travelling = sender.submit(self._send, current)
             while current is not None:
                 following = store.next_batch(self.batch_size, after=current.batch_id)
+                following_travels = (sender.submit(self._send, following)
+                                     if following is not None and _independent(current, following) else None)
                 try:
                     response = travelling.result()
                 except SyncError as error:
+                    if following_travels is not None:
+                        _wait_quietly(following_travels)  # its answer is asked again with its batch
                     if error.kind is SyncErrorKind.REJECTED:
                         store.drop_batches()  # the changes stay queued; batches are made anew
                         if error.status == 413 and current.size > 1:
@@ -246,11 +256,13 @@ class SyncClient:
                                 travelling = sender.submit(self._send, current)
                             continue
                     raise
-                if following is not None:
-                    travelling = sender.submit(self._send, following)
+                if following is not None and following_travels is None:
+                    following_travels = sender.submit(self._send, following)
                 conflicts += store.complete_batch(current.batch_id, response)
                 done += current.size
                 notify(Progress(Phase.PUSH, min(done, max(total, done)), max(total, done)))
+                if following_travels is not None:
+                    travelling = following_travels
                 current = following
         return done, conflicts
 
@@ -283,6 +295,17 @@ class SyncClient:
     def case_ids(self) -> list[str]:
         result = self._request("GET", f"{protocol.API_PREFIX}/cases")
         return list(result["case_ids"])
+
+
+def _independent(first: OutgoingBatch, second: OutgoingBatch) -> bool:
+    """Whether two batches may reach the server in either order: they change different answers."""
+    first_keys, second_keys = first.answer_keys, second.answer_keys
+    return first_keys is not None and second_keys is not None and first_keys.isdisjoint(second_keys)
+
+
+def _wait_quietly(travelling: Future[Any]) -> None:
+    with contextlib.suppress(SyncError):
+        travelling.result()
 
 
 @functools.lru_cache(maxsize=4)

@@ -97,6 +97,15 @@ def _value_test(kind: QuestionKind) -> Callable[[object], bool] | None:
     return None  # notes and computed values are never stored answers
 
 
+def _passing_type(kind: QuestionKind) -> type | None:
+    """The type whose values always pass ``_value_test(kind)`` (``type(value) is T``; bool is not int)."""
+    if kind in _STRING_KINDS:
+        return str
+    if kind in (QuestionKind.INTEGER, QuestionKind.SCALE):
+        return int
+    return None
+
+
 class ChangeChecker:
     """Why a change does not fit the questionnaire (Dutch, for the log and the officer), or None.
 
@@ -107,8 +116,11 @@ class ChangeChecker:
     """
 
     def __init__(self, form: Form) -> None:
-        self.table: dict[str, tuple[bool, Callable[[object], bool] | None, str]] = {
-            question.id: (form.group_of(question.id) is not None, _value_test(question.kind), question.kind.value)
+        # (in a repeat group, value test, kind, a type that passes the test by itself or None): the
+        # last lets the server's hot loop skip the call for most answers (text, choices, integers).
+        self.table: dict[str, tuple[bool, Callable[[object], bool] | None, str, type | None]] = {
+            question.id: (form.group_of(question.id) is not None, _value_test(question.kind), question.kind.value,
+                          _passing_type(question.kind))
             for question in form.all_questions()
         }
 
@@ -116,7 +128,7 @@ class ChangeChecker:
         found = self.table.get(question_id)
         if found is None:
             return f"onbekende vraag '{question_id}'"
-        in_group, test, kind = found
+        in_group, test, kind, _passing = found
         if in_group != bool(entry_id):
             where = "hoort in een herhaalgroep" if in_group else "hoort niet in een herhaalgroep"
             return f"vraag '{question_id}' {where}"

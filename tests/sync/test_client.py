@@ -19,6 +19,7 @@ class MemoryBatch:
     batch_id: str
     body: bytes
     size: int
+    answer_keys: frozenset[str] | None = None  # unknown: batches travel one at a time
 
 
 class MemoryStore:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import httpx
+import orjson
+
 from intake_app.services import sync_service
 from intake_app.services.sync_service import Resolution
 
@@ -348,3 +354,55 @@ def test_the_case_list_fields_follow_what_a_pull_brings(laptops: LaptopFactory) 
     a.sync()
     b.sync()
     assert (b.vault.case(case_id).display_name, b.vault.case(case_id).bsn) == ("Meron Tesfamariam", "")
+
+
+class _Watching(httpx.BaseTransport):
+    """Passes requests on to the server and notes which push batches were on their way at once
+    (each push is held back a moment so that a second one has the time to start)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.lock = threading.Lock()
+        self.travelling: dict[int, set[tuple[str, str, str]]] = {}
+        self.together: list[tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/push"):
+            return self.inner.handle_request(request)
+        keys = {(row[0], row[1], row[2]) for row in orjson.loads(request.content)["changes"]}
+        with self.lock:
+            self.together.extend((other, keys) for other in self.travelling.values())
+            self.travelling[id(keys)] = keys
+        try:
+            time.sleep(0.05)
+            return self.inner.handle_request(request)
+        finally:
+            with self.lock:
+                del self.travelling[id(keys)]
+
+
+def test_batches_travel_together_only_when_they_change_different_answers(
+    laptops: LaptopFactory, server: Server
+) -> None:
+    a, b = laptops(), laptops("Joris Bakker")
+    watching = _Watching(server.http._transport)  # the in-process server's own transport, observed
+    a.client.http = httpx.Client(transport=watching, base_url="http://testserver")
+    a.client.batch_size = 2
+    case_id = a.vault.create_case()
+    # Batches of two outbox rows: [naam 1, achternaam], [naam 2, geboorteland], [nationaliteit, azc].
+    # The second edits an answer of the first: it may only leave once the first was answered.
+    a.vault.save_answer(case_id, ("given_names", ""), "Meron 1")
+    a.vault.save_answer(case_id, ("family_name", ""), "Tesfay")
+    a.vault.save_answer(case_id, ("given_names", ""), "Meron 2")
+    a.vault.save_answer(case_id, ("country_of_birth", ""), "ER")
+    a.vault.save_answer(case_id, ("nationality", ""), "Eritrese")
+    a.vault.save_answer(case_id, ("azc_location", ""), "Ter Apel")
+    report = a.sync()
+    assert report.pushed == 6 and report.conflicts == 0
+    assert watching.together, "independent batches should have travelled at once"
+    assert all(first.isdisjoint(second) for first, second in watching.together)
+    b.sync()
+    assert b.vault.answers(case_id) == a.vault.answers(case_id)
+    assert b.vault.answers(case_id)[("given_names", "")] == "Meron 2"
+    assert not sync_service.list_conflicts(a.vault) and not sync_service.list_conflicts(b.vault)
+    a.client.http.close()

@@ -162,9 +162,11 @@ class _Push:
         if check is not None and not (rows_are_keyed(rows) and all(map(is_case_id, {row[0] for row in rows}))):
             check.all(rows)  # raises for the first row that is wrong
         case_ids = sorted({row[0] for row in rows})
-        erased = self._claim_cases(case_ids)
-        self._load_current(case_ids)
-        self._load_open_conflicts(case_ids)
+        erased, new = self._claim_cases(case_ids)
+        known = [case_id for case_id in case_ids if case_id not in new]  # a new case has no answers yet
+        if known:
+            self._load_current(known)
+            self._load_open_conflicts(known)
         current, conflicts, copy_lines = self.current, self.conflicts, self.copy_lines
         # Nothing on the server to weigh these changes against (first values, the bulk of a first
         # push): every row takes the short path, so COPY can start now and PostgreSQL stores one
@@ -205,8 +207,9 @@ class _Push:
                     check(row, index)
                 case_id, question_id, entry_id, value, version, base = row  # six columns: see _run
                 found = questions.get(question_id)  # the questionnaire's shape, as in _decide_all
-                if (found is None or found[0] is (entry_id == "")
-                        or (value is not None and (found[1] is None or not found[1](value)))):
+                if (found is None or found[0] is (entry_id == "") or (
+                        value is not None and type(value) is not found[3] and (found[1] is None or not found[1](value))
+                )):
                     raise PushRefused(422, "invalid_change", reason_of(question_id, entry_id, value) or "?", index)
                 key = (case_id, question_id, entry_id)
                 if key in batch_keys:
@@ -241,8 +244,9 @@ class _Push:
         for index, row in enumerate(rows):
             case_id, question_id, entry_id, value = row[0], row[1], row[2], row[3]
             found = questions.get(question_id)
-            if (found is None or found[0] is (entry_id == "")
-                    or (value is not None and (found[1] is None or not found[1](value)))):
+            if (found is None or found[0] is (entry_id == "") or (
+                    value is not None and type(value) is not found[3] and (found[1] is None or not found[1](value))
+            )):
                 raise PushRefused(422, "invalid_change", reason_of(question_id, entry_id, value) or "?", index)
             key = (case_id, question_id, entry_id)
             if key in batch_keys:
@@ -274,8 +278,8 @@ class _Push:
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def _claim_cases(self, case_ids: list[str]) -> set[str]:
-        """Claim new cases for the municipality; returns the ones erased on the server."""
+    def _claim_cases(self, case_ids: list[str]) -> tuple[set[str], set[str]]:
+        """Claim new cases for the municipality; returns (the ones erased on the server, the new ones)."""
         owners: dict[str, tuple[int, str | None]] = {}
         for chunk in chunks(case_ids):
             rows = self.connection.execute(
@@ -293,7 +297,7 @@ class _Push:
                 {"case_id": c, "municipality_id": self.identity.municipality_id, "created_at": self.now,
                  "deleted_at": None} for c in new
             ])
-        return {case_id for case_id, (_owner, deleted) in owners.items() if deleted is not None}
+        return {case_id for case_id, (_owner, deleted) in owners.items() if deleted is not None}, set(new)
 
     def _load_current(self, case_ids: list[str]) -> None:
         """The newest change of every answer of these cases (a case has a few hundred answers)."""
