@@ -100,6 +100,7 @@ class CaseRow(NamedTuple):
     closed_at: str | None
     origin: str | None
     pending: bool  # answer changes not yet sent to the sync server
+    conflicts: int  # open sync conflicts: a colleague's value waits for the officer's choice
     search: str  # folded name, BSN and V-number: what the filter matches
 
 
@@ -123,10 +124,10 @@ def search_key(display_name: str, bsn: str, v_number: str) -> str:
     return f"{fold(display_name)}\x1f{bsn}\x1f{v_number}"
 
 
-def _rows(raw: Iterable[Sequence[Any]], pending: set[str]) -> list[CaseRow]:
+def _rows(raw: Iterable[Sequence[Any]], pending: set[str], conflicts: Mapping[str, int]) -> list[CaseRow]:
     make = tuple.__new__
     return [
-        make(CaseRow, (*row, row[0] in pending, search_key(row[1], row[2], row[3])))
+        make(CaseRow, (*row, row[0] in pending, conflicts.get(row[0], 0), search_key(row[1], row[2], row[3])))
         for row in raw
     ]
 
@@ -185,12 +186,13 @@ class CaseService:
 
     def rows(self) -> list[CaseRow]:
         """Every case, newest change first."""
-        raw, pending = case_admin.list_rows(self._vault)
-        return _rows(raw, pending)
+        raw, pending, conflicts = case_admin.list_rows(self._vault)
+        return _rows(raw, pending, conflicts)
 
     def row(self, case_id: str) -> CaseRow:
         raw = case_admin.list_row(self._vault, case_id)
-        return _rows([raw], {case_id} if case_admin.has_pending(self._vault, case_id) else set())[0]
+        pending = {case_id} if case_admin.has_pending(self._vault, case_id) else set()
+        return _rows([raw], pending, {case_id: case_admin.open_conflicts_of(self._vault, case_id)})[0]
 
     # -- derived facts -----------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ ORIGIN_LABELS = {"coa_import": N_("uit COA"), "transfer_in": N_("overgenomen")}
 NO_NAME = N_("(nog geen naam)")
 PENDING = N_("te verzenden")
 SENT = N_("verzonden")
+CONFLICTS = NP_("⚠ {count} conflict", "⚠ {count} conflicten")
 TODAY = N_("vandaag")
 DAYS_LEFT = NP_("nog {days} dag", "nog {days} dagen")
 DAYS_LATE = NP_("{days} dag te laat", "{days} dagen te laat")
@@ -59,7 +60,7 @@ COLUMN_SAMPLES: dict[int, tuple[str, ...]] = {
     STATUS: tuple(f"{status} · {origin}" for status in ("PIP vastgesteld",) for origin in ORIGIN_LABELS.values()),
     DEADLINE: ("00-00-0000 · 00 dagen te laat",),
     UPDATED: ("00-00-0000 00:00",),
-    SYNC: (PENDING, SENT),
+    SYNC: (PENDING, SENT, f"{CONFLICTS[1].format(count=99)} · {PENDING}"),  # the last as shown in Dutch
 }
 # Light backgrounds with dark text: readable, and the words say it too (never colour alone).
 URGENCY_COLOURS = {
@@ -295,7 +296,7 @@ class CaseTableModel(QAbstractTableModel):
         elif column == UPDATED:
             self._rows.sort(key=lambda row: row.updated_at, reverse=reverse)
         elif column == SYNC:
-            self._rows.sort(key=lambda row: row.pending, reverse=reverse)
+            self._rows.sort(key=lambda row: (row.conflicts, row.pending), reverse=reverse)
 
     # -- Qt's side -------------------------------------------------------------------------------
 
@@ -357,7 +358,10 @@ class CaseTableModel(QAbstractTableModel):
             return self._deadline_text(row)
         if column == UPDATED:
             return _local_time(row.updated_at)
-        return _(PENDING) if row.pending else _(SENT)
+        state = _(PENDING) if row.pending else _(SENT)
+        if row.conflicts:
+            return f"{self._catalog.ngettext(*CONFLICTS, row.conflicts).format(count=row.conflicts)} · {state}"
+        return state
 
     def _deadline_text(self, row: Row) -> str:
         if not row.next_deadline:

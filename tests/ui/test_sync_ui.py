@@ -479,6 +479,9 @@ def test_a_conflict_between_two_laptops_is_shown_and_resolved_each_way(
     button = sync.status_bar.conflicts_button
     assert button.isVisible() and button.text() == "⚠ 2 conflicten oplossen"
     assert window.workspace.notice.isVisible() and "2 conflicten" in window.workspace.notice_label.text()
+    assert _sync_cell(window, case_id).startswith("⚠ 2 conflicten")  # the case list marks the case
+    if choice == "mine":
+        _save(window.grab(), "caselijst-conflicten.png", tmp_path)
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = _conflict_dialog(qtbot, shell)
@@ -513,6 +516,7 @@ def test_a_conflict_between_two_laptops_is_shown_and_resolved_each_way(
         qtbot.keyClicks(edit, "01-01-1992")
     qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
     assert _cells(dialog)[0][2] == "Opgelost, nog versturen"
+    assert _sync_cell(window, case_id) == "⚠ 1 conflict · te verzenden"
     assert dialog.current() is not None and dialog.current().record.key == ("sex", "")  # on to the next
     assert dialog.mine_side.value.text() == "Onbekend / X" and dialog.theirs_side.value.text() == "Man"
     qtbot.mouseClick(dialog.theirs_side, Qt.MouseButton.LeftButton)
@@ -521,6 +525,7 @@ def test_a_conflict_between_two_laptops_is_shown_and_resolved_each_way(
     assert "volgende synchronisatie" in dialog.note.text() and "‘Man’" in dialog.note.text()
     assert dialog.done_label.isVisible() and "Synchroniseer (F5)" in dialog.done_label.text()
     assert button.isHidden()  # nothing left to decide; the choices wait for the next sync
+    assert _sync_cell(window, case_id) == "te verzenden"
     assert shell.controller.session.answers(case_id)[("date_of_birth", "")] == expected
 
     with qtbot.waitSignal(sync.sync_finished, timeout=30_000):
@@ -531,6 +536,14 @@ def test_a_conflict_between_two_laptops_is_shown_and_resolved_each_way(
     assert colleague.answers(case_id)[("sex", "")] == "male"
     assert sync_service.list_conflicts(colleague) == []
     colleague.lock()
+
+
+def _sync_cell(window: MainWindow, case_id: str) -> str:
+    """The case list's synchronisation column for a case, as shown."""
+    from intake_app.ui.case_table import SYNC
+
+    model = window.workspace.model
+    return str(model.data(model.index(model.row_of(case_id), SYNC), Qt.ItemDataRole.DisplayRole))
 
 
 def _over_window(window: MainWindow, dialog: ConflictDialog) -> QImage:
@@ -762,3 +775,45 @@ def test_a_case_a_colleague_deleted_closes_here_with_a_word_why(
     assert shell.controller.intake is None
     assert "door een collega verwijderd" in shell.window.workspace.notice_label.text()
     assert shell.controller.session is not None and not shell.controller.session.has_case(case_id)
+
+
+def test_the_open_plan_shows_the_versions_and_advice_a_pull_brought(
+    qtbot: QtBot, office: Office, tmp_path: Path, shells: ShellFactory
+) -> None:
+    from datetime import date
+
+    from planstep.planstep_profiles import refugee
+
+    from intake_app.services import plan_service as ps
+
+    folder = tmp_path / "laptop"
+    mine = _vault(folder, OFFICER, office)
+    case_id = mine.create_case(client_language="en")
+    mine.apply_changes(case_id, list(refugee(lbt_score=20).items()))  # advice: Z-route
+    sync_service.sync(mine)
+    mine.lock()
+    colleague = _vault(tmp_path / "colleague", COLLEAGUE, office)
+    sync_service.sync(colleague)
+
+    shell = shells(folder)
+    shell.controller.show_plan(case_id)
+    step = shell.window.plan_step
+    assert shell.window.current_screen() is Screen.PLAN
+    assert step.versions.count() == 1 and COLLEAGUE not in step.versions.item(0).text()  # "no versions yet"
+    advice_before = (step.advice_status.text(), step.reasons.text())
+    step.provider.setText("Taalschool Noord")  # typed here, not saved yet
+
+    # Meanwhile the colleague corrects the language test score and saves a concept plan.
+    assert "Z-route" in advice_before[0]
+    colleague.save_answer(case_id, ("lbt_score", ""), 32)
+    plan = ps.open_plan(colleague, case_id, date.today())
+    assert plan.advice is not None and plan.advice.proposed_route is not None
+    ps.save_plan(colleague, plan, ps.build_plan(plan, plan.advice.proposed_route, on=date.today()), fix=False)
+    sync_service.sync(colleague)
+    colleague.lock()
+
+    _press_f5_and_wait(qtbot, shell)
+    assert step.versions.count() == 1 and COLLEAGUE in step.versions.item(0).text()
+    assert "B1-route" in step.advice_status.text()  # the advice follows the corrected score
+    assert step.provider.text() == "Taalschool Noord"  # what the officer typed stays
+    assert shell.controller.plan is not None and len(shell.controller.plan.plan.versions) == 1  # type: ignore[union-attr]

@@ -94,7 +94,7 @@ def test_answers_that_arrived_another_way_are_derived_again_after_unlock(session
 def row(case_id: str, due: str | None, kind: str | None = "pip_termijn", status: str = "intake_bezig",
         lbt: int = 0) -> CaseRow:
     return CaseRow(case_id, case_id, "", "", status, "family_migrant", "nl", due, "2026-11-01T10:00:00+00:00", 0,
-                   kind, lbt, None, "", False, case_id)
+                   kind, lbt, None, "", False, 0, case_id)
 
 
 def test_the_list_colours_overdue_red_and_under_two_weeks_amber(qapp: object) -> None:

@@ -118,6 +118,20 @@ class PlanController(QObject):
         checked = self.step.route_group.checkedButton()
         (checked or self.step.route_buttons[Route.B1]).setFocus()
 
+    def reload(self) -> None:
+        """A sync brought answers or plan versions of this case: show the advice and the versions
+        as they are now; what the officer chose and typed on this screen (not saved) stays."""
+        if self.plan is None:
+            return
+        was_fixed = self.plan.fixed_version is not None
+        self.plan = ps.open_plan(self.session, self.case_id, self.today())
+        if (self.plan.fixed_version is not None) != was_fixed:
+            self.step.set_amendment_reasons(self.plan.fixed_version is not None)  # a colleague fixed it
+        self._show_advice()
+        self._show_versions()
+        self.rebuild()
+        self.refresh_preview()
+
     def retranslate(self, catalog: Catalog) -> None:
         """The officer switched the screen language: show the same advice and dates in it."""
         self.catalog = catalog

@@ -325,7 +325,7 @@ class SyncController(QObject):
         self.sync_finished.emit(outcome)
 
     def _show_pulled(self, outcome: SyncOutcome) -> None:
-        """The case list and the open case show what the pull brought."""
+        """The case list, the open case and its open plan show what the pull brought."""
         from intake_app.ui.sync.intake_refresh import reload_open_intake
 
         screen = self.window.current_screen()
@@ -335,12 +335,14 @@ class SyncController(QObject):
         # Other screens: the list is read again when the officer goes back to it.
         if self._close_erased_case():
             return
-        intake = self.owner.intake
-        if intake is not None:
-            try:
+        intake, plan = self.owner.intake, self.owner.plan
+        try:
+            if intake is not None:
                 reload_open_intake(intake)
-            except Exception as error:
-                log.error("reloading the open case failed: %s", type(error).__name__)
+            if plan is not None:
+                plan.reload()
+        except Exception as error:
+            log.error("reloading the open case failed: %s", type(error).__name__)
 
     def _close_erased_case(self) -> bool:
         """The case open in the wizard or the plan step was deleted by a colleague and the pull
@@ -503,6 +505,8 @@ class SyncController(QObject):
         intake = self.owner.intake
         if intake is not None and intake.case_id == case_id:
             reload_open_intake(intake)
+        if self.window.current_screen() is Screen.WORKSPACE:  # the case's conflict count in the list
+            self.owner.refresh_cases(select_case=self.window.workspace.selected_case())
         self.refresh_overview()
 
 
