@@ -190,12 +190,10 @@ class _Push:
         """A batch of first values only (see _run): each row is checked, numbered and written to an
         open COPY at once, so PostgreSQL stores one part of the batch while the next is checked.
         The server's hottest loop: a first push of a municipality's intakes is nothing else."""
-        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
+        admit = _Admission(self.questionnaire)
         head = f"{self.identity.municipality_id}\t"
         tail = f"{self.identity.device_id}\t{_copy_text(self.identity.officer)}\t{self.now}\t{_NULL}\n"
-        batch_keys: set[Key] = set()
         lines: list[str] = []
-        dumps, backslash, two_backslashes = orjson.dumps, _BACKSLASH, _TWO_BACKSLASHES
         first = seq = self.seq
         driver = self.connection.connection.driver_connection
         assert driver is not None
@@ -206,21 +204,9 @@ class _Push:
                 if check is not None:
                     check(row, index)
                 case_id, question_id, entry_id, value, version, base = row  # six columns: see _run
-                found = questions.get(question_id)  # the questionnaire's shape, as in _decide_all
-                if (found is None or found[0] is (entry_id == "") or (
-                        value is not None and type(value) is not found[3] and (found[1] is None or not found[1](value))
-                )):
-                    raise PushRefused(422, "invalid_change", reason_of(question_id, entry_id, value) or "?", index)
-                key = (case_id, question_id, entry_id)
-                if key in batch_keys:
-                    raise PushRefused(422, "duplicate_key", DUPLICATE_KEY, index)
-                batch_keys.add(key)
+                admit(index, case_id, question_id, entry_id, value)
                 seq += 1
-                # COPY's text format: JSON holds no raw tab or newline, ids and versions follow the
-                # protocol's patterns; only the value's backslashes need doubling.
-                value_text = _NULL if value is None else dumps(value).decode().replace(backslash, two_backslashes)
-                lines.append(f"{head}{seq}\tchange\t{case_id}\t{question_id}\t{entry_id}\t{value_text}\t{version}\t"
-                             f"{_NULL if base is None else base}\t{tail}")
+                lines.append(_copy_line(head, seq, case_id, question_id, entry_id, value, version, base, tail))
                 if len(lines) >= _COPY_CHUNK:
                     copy.write("".join(lines))
                     lines.clear()
@@ -231,11 +217,10 @@ class _Push:
     def _decide_all(self, rows: list[list[Any]], erased: set[str]) -> tuple[list[int], list[dict[str, Any]]]:
         """Every change weighed against the server's state (the general path; see _one)."""
         current, conflicts, log_rows, copy_lines = self.current, self.conflicts, self.log_rows, self.copy_lines
-        questions, reason_of = self.questionnaire.checker.table, self.questionnaire.checker.reason
+        admit = _Admission(self.questionnaire)
         seen = self._seen_versions(rows) if current else set()
         seqs: list[int] = []
         results: list[dict[str, Any]] = []
-        batch_keys: set[Key] = set()
         dumps = orjson.dumps
         mid, device, officer, now = (self.identity.municipality_id, self.identity.device_id, self.identity.officer,
                                      self.now)
@@ -243,24 +228,14 @@ class _Push:
         line_tail = f"{device}\t{_copy_text(officer)}\t{now}\t{_NULL}\n"
         for index, row in enumerate(rows):
             case_id, question_id, entry_id, value = row[0], row[1], row[2], row[3]
-            found = questions.get(question_id)
-            if (found is None or found[0] is (entry_id == "") or (
-                    value is not None and type(value) is not found[3] and (found[1] is None or not found[1](value))
-            )):
-                raise PushRefused(422, "invalid_change", reason_of(question_id, entry_id, value) or "?", index)
-            key = (case_id, question_id, entry_id)
-            if key in batch_keys:
-                raise PushRefused(422, "duplicate_key", DUPLICATE_KEY, index)
-            batch_keys.add(key)
+            key = admit(index, case_id, question_id, entry_id, value)
             if key not in current and len(row) == 6 and case_id not in erased and key not in conflicts:
                 # The first value of this answer: nothing to weigh it against (the short path). The
                 # key is in this batch once (checked above), so `current` need not learn it.
                 self.seq = seq = self.seq + 1
                 if copy_lines is not None:  # PostgreSQL: the row in COPY's text format at once
-                    value_text = _NULL if value is None else dumps(value).decode().replace(_BACKSLASH, _TWO_BACKSLASHES)
-                    base = row[5]
-                    copy_lines.append(f"{line_head}{seq}\tchange\t{case_id}\t{question_id}\t{entry_id}\t{value_text}\t"
-                                      f"{row[4]}\t{_NULL if base is None else base}\t{line_tail}")
+                    copy_lines.append(_copy_line(line_head, seq, case_id, question_id, entry_id, value, row[4], row[5],
+                                                 line_tail))
                 else:
                     log_rows.append((mid, seq, _CHANGE, case_id, question_id, entry_id,
                                      None if value is None else dumps(value).decode(), row[4], row[5], device, officer,
@@ -530,6 +505,38 @@ _LOG_COLUMNS = ("municipality_id", "seq", "kind", "case_id", "question_id", "ent
 _COPY_LOG = f"COPY log ({', '.join(_LOG_COLUMNS)}) FROM STDIN"
 _COPY_CHUNK = 2000  # rows per write while a COPY streams
 _NULL = "\\N"
+
+
+def _copy_line(head: str, seq: int, case_id: str, question_id: str, entry_id: str, value: Any, version: str,
+               base: str | None, tail: str) -> str:
+    """A change row of the log in COPY's text format (``head``: the municipality; ``tail``: device,
+    officer, time). JSON holds no raw tab or newline and ids and versions follow the protocol's
+    patterns, so only the value's backslashes need doubling."""
+    value_text = _NULL if value is None else orjson.dumps(value).decode().replace(_BACKSLASH, _TWO_BACKSLASHES)
+    return (f"{head}{seq}\tchange\t{case_id}\t{question_id}\t{entry_id}\t{value_text}\t{version}\t"
+            f"{_NULL if base is None else base}\t{tail}")
+
+
+class _Admission:
+    """A row of a batch is admitted when it fits the questionnaire's shape (a known question, in or
+    outside a repeat group as defined, a value of its type) and its answer is not in the batch yet.
+    Called with each row in turn; returns the answer's key, or raises PushRefused naming the row."""
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.questions, self.reason_of = questionnaire.checker.table, questionnaire.checker.reason
+        self.keys: set[Key] = set()
+
+    def __call__(self, index: int, case_id: str, question_id: str, entry_id: str, value: Any) -> Key:
+        found = self.questions.get(question_id)
+        if (found is None or found[0] is (entry_id == "") or (
+                value is not None and type(value) is not found[3] and (found[1] is None or not found[1](value))
+        )):
+            raise PushRefused(422, "invalid_change", self.reason_of(question_id, entry_id, value) or "?", index)
+        key = (case_id, question_id, entry_id)
+        if key in self.keys:
+            raise PushRefused(422, "duplicate_key", DUPLICATE_KEY, index)
+        self.keys.add(key)
+        return key
 
 
 def _copy_block(rows: list[tuple[Any, ...]]) -> str:
