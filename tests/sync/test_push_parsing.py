@@ -96,3 +96,44 @@ def test_the_vault_builds_rows_in_the_protocols_column_order() -> None:
     [change] = batch.changes
     assert (change.question_id, change.value, change.resolves) == ("given_names", "Meron", [4])
     assert protocol.change_row(change) == batch.rows[0]
+
+
+sneaky_versions = st.sampled_from([VERSION, f"{VERSION}\n{VERSION}", f"{VERSION}\n", "", None, 7, VERSION[:-1] + "é"])
+
+
+@st.composite
+def six_column_rows(draw: st.DrawFn) -> list[Any]:
+    return [draw(case_ids), draw(question_ids), draw(entry_ids), draw(values), draw(sneaky_versions),
+            draw(sneaky_versions)]
+
+
+def _row_by_row_accepts(rows: list[Any]) -> bool:
+    check = protocol.RowCheck()
+    try:
+        for index, row in enumerate(rows):
+            check(row, index)
+    except protocol.PayloadError:
+        return False
+    return True
+
+
+@settings(max_examples=600, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(six_column_rows(), min_size=1, max_size=4))
+def test_the_whole_batch_check_is_never_more_lenient_than_the_row_by_row_one(rows: list[Any]) -> None:
+    """The batch check passes a batch in a few passes over joined versions and distinct ids (a
+    version with a newline inside must not pass as two); whatever it passes, each row passes."""
+    if protocol.RowCheck()._all_fine(rows):
+        assert _row_by_row_accepts(rows), rows
+    # And the check as the server runs it agrees with the row-by-row one either way.
+    try:
+        protocol.RowCheck().all(rows)
+        accepted = True
+    except protocol.PayloadError:
+        accepted = False
+    assert accepted == _row_by_row_accepts(rows)
+
+
+def test_a_valid_batch_of_ten_thousand_rows_passes_the_whole_batch_check() -> None:
+    rows = [[f"{i:032x}", "given_names", "", f"naam {i}", f"{i:015d}-00000-dev1", None if i % 2 else VERSION]
+            for i in range(protocol.MAX_BATCH_CHANGES)]
+    assert protocol.RowCheck()._all_fine(rows)

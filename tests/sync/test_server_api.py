@@ -285,8 +285,8 @@ def test_a_full_batch_of_new_cases_is_taken_in_one_go(server: Server) -> None:
 def test_a_malformed_row_anywhere_in_a_big_batch_refuses_all_of_it(
     server: Server, position: int, spoil: Any, reason: str, server_knows_the_answers: bool
 ) -> None:
-    """The server checks rows as it writes them (a first push streams into the log): a bad row
-    late in the batch still refuses the whole batch, names its place, and leaves nothing behind."""
+    """The server checks a batch as a whole (in a few passes) and, when something is wrong, row by
+    row: a bad row late in the batch refuses all of it, names its place, and leaves nothing behind."""
     token = server.token()
     if server_knows_the_answers:  # the other path: edits weighed against the server's values
         assert _push(server, token, [_change(case_id=f"{i:032x}", version=f"{i:015d}-00000-dev1")

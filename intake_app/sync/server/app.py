@@ -310,9 +310,10 @@ def create_app(
     def apply_push(body: bytes, device: auth.DeviceIdentity) -> Response:
         # The body is read by protocol.parse_push rather than by FastAPI's model binding: the same
         # rules (PushRequest documents them), ten times faster on a batch of thousands of changes.
-        # The rows are checked by store.push as it writes them (it refuses the batch as a whole).
+        # Read and checked before the write transaction: while another batch of the municipality
+        # is being stored.
         try:
-            batch = protocol.parse_push(body, check_rows=False)
+            batch = protocol.parse_push(body)
         except protocol.PayloadError as error:
             raise ApiError(422, "invalid_request", error.reason, index=error.index) from None
         with write_transaction(engine) as connection:

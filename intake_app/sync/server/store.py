@@ -25,16 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
 from intake_app.forms import Form, QuestionKind
 from intake_app.sync.merge import ChangeChecker, Decision, decide, merge_entry_lists, merged_version
-from intake_app.sync.protocol import (
-    ChangeStatus,
-    EventKind,
-    PayloadError,
-    PushBatch,
-    RowCheck,
-    WireChange,
-    is_case_id,
-    rows_are_keyed,
-)
+from intake_app.sync.protocol import ChangeStatus, EventKind, PayloadError, PushBatch, RowCheck, WireChange
 from intake_app.sync.server.auth import DeviceIdentity
 from intake_app.sync.server.models import Batch, LogEntry, Municipality, ServerCase, ServerConflict
 
@@ -156,11 +147,8 @@ class _Push:
 
     def _run(self, batch: PushBatch) -> dict[str, Any]:
         rows = batch.rows
-        # Unchecked rows (the usual case) are checked one by one as they are written, while
-        # PostgreSQL stores the rows before them; the ids the reading below needs are checked first.
-        check = None if batch.checked else RowCheck()
-        if check is not None and not (rows_are_keyed(rows) and all(map(is_case_id, {row[0] for row in rows}))):
-            check.all(rows)  # raises for the first row that is wrong
+        if not batch.checked:
+            RowCheck().all(rows)  # raises for the first row that is wrong
         case_ids = sorted({row[0] for row in rows})
         erased, new = self._claim_cases(case_ids)
         known = [case_id for case_id in case_ids if case_id not in new]  # a new case has no answers yet
@@ -175,18 +163,15 @@ class _Push:
         streaming = (copy_lines is not None and not erased and all(len(row) == 6 for row in rows)
                      and not any((row[0], row[1], row[2]) in current or (row[0], row[1], row[2]) in conflicts
                                  for row in self._rows_of_known_cases(rows)))
-        if check is not None and not streaming:
-            check.all(rows)  # the slow path reads versions and values before it decides
-            check = None
         if streaming:
-            seqs = self._stream_first_values(rows, check)
+            seqs = self._stream_first_values(rows)
             results: list[dict[str, Any]] = []
         else:
             seqs, results = self._decide_all(rows, erased)
         self._write()
         return {"batch_id": batch.batch_id, "seqs": seqs, "results": results, "latest_seq": self.seq, "at": self.now}
 
-    def _stream_first_values(self, rows: list[list[Any]], check: RowCheck | None) -> list[int]:
+    def _stream_first_values(self, rows: list[list[Any]]) -> list[int]:
         """A batch of first values only (see _run): each row is checked, numbered and written to an
         open COPY at once, so PostgreSQL stores one part of the batch while the next is checked.
         The server's hottest loop: a first push of a municipality's intakes is nothing else."""
@@ -201,8 +186,6 @@ class _Push:
         # plain writer sent in this thread, which then waited whenever PostgreSQL was behind).
         with driver.cursor() as cursor, cursor.copy(_COPY_LOG, writer=QueuedLibpqWriter(cursor)) as copy:
             for index, row in enumerate(rows):
-                if check is not None:
-                    check(row, index)
                 case_id, question_id, entry_id, value, version, base = row  # six columns: see _run
                 admit(index, case_id, question_id, entry_id, value)
                 seq += 1
