@@ -217,11 +217,25 @@ class SyncClient:
             raise SyncError(SyncErrorKind.AUTH, MSG_NOT_ENROLLED)
         started = time.perf_counter()
         notify = progress or (lambda _progress: None)
-        pushed, conflicts = self._push(store, notify)
+        refused: SyncError | None = None
+        try:
+            pushed, conflicts = self._push(store, notify)
+        except SyncError as error:
+            if not is_refusal(error):
+                raise
+            # The server refuses what this laptop sends (say, an answer to a question it does not
+            # know yet): that stays queued and is reported, but the colleagues' work still comes in.
+            refused, pushed, conflicts = error, 0, 0
         pulled = self._pull(store, notify)
         from intake_app.sync.records_client import sync_records  # plan versions, status, deletions
 
-        sync_records(self, store)
+        try:
+            sync_records(self, store)
+        except SyncError:
+            if refused is None:
+                raise
+        if refused is not None:
+            raise refused  # the first thing to tell the officer
         return SyncReport(pushed, pulled, conflicts, time.perf_counter() - started)
 
     def _push(self, store: LocalStore, notify: ProgressCallback) -> tuple[int, int]:
@@ -295,6 +309,12 @@ class SyncClient:
     def case_ids(self) -> list[str]:
         result = self._request("GET", f"{protocol.API_PREFIX}/cases")
         return list(result["case_ids"])
+
+
+def is_refusal(error: SyncError) -> bool:
+    """A push the server read and refused (not an authentication, a wait or a network problem): the
+    rest of a sync can go on (pull), the refused changes stay queued."""
+    return error.kind is SyncErrorKind.REJECTED and error.status in (403, 409, 413, 422)
 
 
 def _independent(first: OutgoingBatch, second: OutgoingBatch) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from intake_app.sync import records_protocol as rp
-from intake_app.sync.client import MSG_SERVER_BEHIND, SyncError, SyncErrorKind
+from intake_app.sync.client import MSG_SERVER_BEHIND, SyncError, SyncErrorKind, is_refusal
 
 if TYPE_CHECKING:
     from intake_app.sync.client import SyncClient
@@ -46,7 +46,13 @@ def sync_records(client: SyncClient, store: object, *, batch_size: int = rp.MAX_
     """Push the store's waiting case records, then pull the municipality's new ones. Raises SyncError."""
     if not isinstance(store, RecordStore):
         return RecordsReport(0, 0)
-    pushed = _push(client, store, batch_size, batch_bytes)
+    try:
+        pushed = _push(client, store, batch_size, batch_bytes)
+    except SyncError as error:
+        if not is_refusal(error):
+            raise
+        _pull(client, store, pull_limit)  # refused records stay queued; the colleagues' still come in
+        raise
     pulled = _pull(client, store, pull_limit)
     return RecordsReport(pushed, pulled)
 

@@ -202,6 +202,30 @@ def test_a_case_closed_on_one_laptop_is_closed_on_the_other_and_reopened_back(la
     assert "status_from_server:intake_bezig:Joris Bakker" in _audit_details(a.vault, case_id)
 
 
+def test_a_refused_record_stays_queued_and_the_colleagues_records_still_come_in(laptops: LaptopFactory) -> None:
+    """A record the server cannot take (here: a kind of record from a newer app) is refused: it
+    stays in the outbox and the officer is told, and the colleagues' records still arrive."""
+    from intake_app.sync.client import SyncError, SyncErrorKind
+
+    a, b = laptops(), laptops("Joris Bakker")
+    case_id = _shared_case(a, b)
+    case_admin.close_case(b.vault, case_id)
+    b.sync()
+    with a.vault.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO record_outbox (version, kind, case_id, record_json, created_at) VALUES"
+            " ('001799999999999-00000-future', 'next_year', :case, :record, '2026-12-08T00:00:00+00:00')"
+        ), {"case": case_id, "record": json.dumps({"kind": "next_year", "case_id": case_id,
+                                                   "version": "001799999999999-00000-future"})})
+    with pytest.raises(SyncError) as raised:
+        a.sync()
+    assert raised.value.kind is SyncErrorKind.REJECTED
+    assert a.vault.case(case_id).status is CaseStatus.CLOSED  # the colleague's record came in
+    with a.vault.engine.connect() as connection:
+        waiting = connection.execute(text("SELECT kind FROM record_outbox")).scalars().all()
+    assert waiting == ["next_year"]  # kept, to go once the server knows it
+
+
 @pytest.mark.parametrize("newer_syncs_first", [True, False])
 def test_concurrent_status_changes_the_newest_wins_everywhere(
     laptops: LaptopFactory, server: Server, newer_syncs_first: bool

@@ -7,9 +7,11 @@ import time
 
 import httpx
 import orjson
+import pytest
 
 from intake_app.services import sync_service
 from intake_app.services.sync_service import Resolution
+from intake_app.sync.client import SyncError, SyncErrorKind
 
 from sync_support import LaptopFactory, Server
 
@@ -406,3 +408,25 @@ def test_batches_travel_together_only_when_they_change_different_answers(
     assert b.vault.answers(case_id)[("given_names", "")] == "Meron 2"
     assert not sync_service.list_conflicts(a.vault) and not sync_service.list_conflicts(b.vault)
     a.client.http.close()
+
+
+def test_a_refused_push_stays_queued_and_the_colleagues_work_still_comes_in(laptops: LaptopFactory) -> None:
+    """A laptop with a newer questionnaire than the server (here: an answer to a question the server
+    does not know) is refused; it keeps its changes and the reason, and still receives the rest."""
+    a, b = laptops(), laptops("Joris Bakker")
+    shared = a.vault.create_case()
+    a.vault.save_answer(shared, ("given_names", ""), "Meron")
+    a.sync()
+    b.sync()
+    b.vault.save_answer(shared, ("family_name", ""), "Tesfay")  # the colleague's work
+    b.sync()
+    a.vault.save_answer(shared, ("preferred_name", ""), "Mimi")
+    a.vault.save_answer(shared, ("a_question_of_next_year", ""), "ja")
+    with pytest.raises(SyncError) as raised:
+        a.sync()
+    assert raised.value.kind is SyncErrorKind.REJECTED and "onbekende vraag" in raised.value.params["reason"]
+    assert a.vault.answers(shared)[("family_name", "")] == "Tesfay"  # pulled despite the refusal
+    assert a.vault.pending_changes() == 2  # both still queued, nothing lost
+    with pytest.raises(SyncError):
+        a.sync()  # and refused again, with the same reason, until the server knows the question
+    assert a.vault.pending_changes() == 2
