@@ -131,7 +131,7 @@ def _answers(rng: random.Random, listed: dict[str, object]) -> Iterator[tuple[st
 
 
 def _build(folder: Path) -> None:
-    from intake_app.storage import audit
+    from intake_app.storage import audit, outbox
     from intake_app.storage.keys import KdfParams
     from intake_app.storage.vault import Vault
 
@@ -177,9 +177,10 @@ def _build(folder: Path) -> None:
 
     changes.sort()
     change_rows = [
-        (case_id, question, entry, value_json, version, None, 0 if n >= len(changes) - UNPUSHED_CHANGES else 1)
-        for n, (_millis, case_id, question, entry, value_json, version) in enumerate(changes)
+        (case_id, question, entry, value_json, version, None)
+        for _millis, case_id, question, entry, value_json, version in changes
     ]
+    pushed_through = len(changes) - UNPUSHED_CHANGES  # outbox rows are numbered from 1 in this new vault
     audit_events.sort(key=lambda event: event[0])
 
     connection = vault.engine.raw_connection()
@@ -201,9 +202,11 @@ def _build(folder: Path) -> None:
             "VALUES (?,?,?,?,?,?,?)", answers,
         )
         cursor.executemany(
-            "INSERT INTO changes (case_id, question_id, entry_id, value_json, version, base_version, pushed) "
-            "VALUES (?,?,?,?,?,?,?)", change_rows,
+            "INSERT INTO changes (case_id, question_id, entry_id, value_json, version, base_version) "
+            "VALUES (?,?,?,?,?,?)", change_rows,
         )
+        cursor.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                       (outbox.PUSHED_THROUGH_KEY, str(pushed_through)))
         cursor.executemany("INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?)", audit_rows)
         cursor.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{seq}:{prev_hash}",))
         connection.commit()

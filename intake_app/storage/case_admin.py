@@ -44,7 +44,9 @@ _SQL_LIST = (
     "c.next_deadline, c.updated_at, c.is_demo, a.deadline_kind, a.lbt_result, a.closed_at, a.origin "
     "FROM cases c LEFT JOIN case_admin a ON a.case_id = c.id ORDER BY c.updated_at DESC"
 )
-_SQL_PENDING = f"SELECT DISTINCT case_id FROM changes WHERE {outbox.SQL_WAITING}"
+# NOT INDEXED: through the outbox numbers from the pushed ones on (the planner otherwise reads the
+# whole case index for DISTINCT: 150 ms instead of 1 ms with 10,000 cases).
+_SQL_PENDING = f"SELECT DISTINCT case_id FROM changes NOT INDEXED WHERE {outbox.SQL_WAITING}"
 # Conflicts the officer still has to decide: open, and no choice waiting to be pushed.
 _SQL_TO_RESOLVE = (
     "resolved_at IS NULL AND conflict_id NOT IN (SELECT conflict_id FROM sync_resolutions)"
