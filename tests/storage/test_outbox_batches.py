@@ -82,3 +82,17 @@ def test_acknowledging_moves_one_number_that_never_goes_back(tmp_path: Path) -> 
 def _first_seq(vault: Vault) -> int:
     with vault.engine.connect() as connection:
         return int(connection.exec_driver_sql("SELECT min(seq) FROM changes").scalar_one())
+
+
+def test_the_case_list_finds_waiting_cases_from_the_pushed_number_on(tmp_path: Path) -> None:
+    """Not through the case index (a read of every outbox row ever: 150 ms at 10,000 cases)."""
+    from intake_app.storage import case_admin
+
+    vault, case_id = _vault(tmp_path)
+    vault.save_answer(case_id, ("given_names", ""), "Meron")
+    with vault.engine.connect() as connection:
+        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {case_admin._SQL_PENDING}").all())
+    assert "INTEGER PRIMARY KEY (rowid>?)" in plan, plan
+    assert case_admin.list_rows(vault)[1] == {case_id}
+    vault.close(make_backup=False)
