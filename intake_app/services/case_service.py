@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from intake_app.i18n import N_
 from intake_app.plan.dates import add_months
 from intake_app.services import deadlines
-from intake_app.storage import case_admin
+from intake_app.storage import case_admin, sync_store
 from intake_app.storage.case_admin import (
     CaseNotClosed,
     CaseRows,
@@ -186,13 +186,13 @@ class CaseService:
 
     def rows(self) -> list[CaseRow]:
         """Every case, newest change first."""
-        raw, pending, conflicts = case_admin.list_rows(self._vault)
-        return _rows(raw, pending, conflicts)
+        raw, pending = case_admin.list_rows(self._vault)
+        return _rows(raw, pending, sync_store.conflicts_to_decide(self._vault))
 
     def row(self, case_id: str) -> CaseRow:
         raw = case_admin.list_row(self._vault, case_id)
         pending = {case_id} if case_admin.has_pending(self._vault, case_id) else set()
-        return _rows([raw], pending, {case_id: case_admin.open_conflicts_of(self._vault, case_id)})[0]
+        return _rows([raw], pending, sync_store.conflicts_to_decide(self._vault, case_id))[0]
 
     # -- derived facts -----------------------------------------------------------------------------
 

@@ -176,6 +176,10 @@ def list_conflicts(session: Any, case_id: str | None = None) -> list[ConflictRec
     return sync_store.open_conflicts(_vault(session), case_id)
 
 
+def conflicts_to_decide(session: Any, case_id: str | None = None) -> dict[str, int]:
+    return sync_store.conflicts_to_decide(_vault(session), case_id)
+
+
 def resolve_conflict(session: Any, conflict_id: int, choice: Resolution, value: AnswerValue | None = None) -> str:
     """Pick this laptop's value, the other one, or a new value; it goes to the server at the next sync."""
     return sync_store.resolve_conflict(_vault(session), conflict_id, choice, value)

@@ -199,7 +199,7 @@ def conflicts(session: Any, case_id: str | None = None) -> list[ConflictView]:
 
 def open_conflict_count(session: Any, case_id: str) -> int:
     """Conflicts of one case still waiting for a choice (resolved ones wait only for the next sync)."""
-    return sum(1 for conflict in sync_service.list_conflicts(session, case_id) if not conflict.resolving)
+    return sync_service.conflicts_to_decide(session, case_id).get(case_id, 0)
 
 
 def resolve(session: Any, conflict_id: int, choice: Resolution, value: Any = None) -> str:

@@ -47,11 +47,6 @@ _SQL_LIST = (
 # NOT INDEXED: through the outbox numbers from the pushed ones on (the planner otherwise reads the
 # whole case index for DISTINCT: 150 ms instead of 1 ms with 10,000 cases).
 _SQL_PENDING = f"SELECT DISTINCT case_id FROM changes NOT INDEXED WHERE {outbox.SQL_WAITING}"
-# Conflicts the officer still has to decide: open, and no choice waiting to be pushed.
-_SQL_TO_RESOLVE = (
-    "resolved_at IS NULL AND conflict_id NOT IN (SELECT conflict_id FROM sync_resolutions)"
-)
-_SQL_CONFLICTS = f"SELECT case_id, count(*) FROM sync_conflicts WHERE {_SQL_TO_RESOLVE} GROUP BY case_id"
 # Derived facts are out of date when the case changed after them (answers typed here or pulled by
 # sync), when a plan version was added after them, or when the route-switch window they show closed.
 _SQL_STALE = (
@@ -90,25 +85,16 @@ def _now() -> str:
 # -- the list ------------------------------------------------------------------------------------
 
 
-def list_rows(vault: Vault) -> tuple[list[tuple[Any, ...]], set[str], dict[str, int]]:
-    """Every case as a plain tuple in :data:`LIST_COLUMNS` order, the ids with unsent changes, and
-    per case the sync conflicts still to decide."""
+def list_rows(vault: Vault) -> tuple[list[tuple[Any, ...]], set[str]]:
+    """Every case as a plain tuple in :data:`LIST_COLUMNS` order, and the ids with unsent changes."""
     with vault.engine.connect() as connection:
         cursor = connection.connection.cursor()
         try:
             rows = cursor.execute(_SQL_LIST).fetchall()
             pending = {case_id for (case_id,) in cursor.execute(_SQL_PENDING).fetchall()}
-            conflicts = dict(cursor.execute(_SQL_CONFLICTS).fetchall())
         finally:
             cursor.close()
-    return rows, pending, conflicts
-
-
-def open_conflicts_of(vault: Vault, case_id: str) -> int:
-    with vault.engine.connect() as connection:
-        return int(connection.execute(
-            text(f"SELECT count(*) FROM sync_conflicts WHERE case_id = :case AND {_SQL_TO_RESOLVE}"), {"case": case_id}
-        ).scalar_one())
+    return rows, pending
 
 
 def list_row(vault: Vault, case_id: str) -> tuple[Any, ...]:

@@ -644,6 +644,21 @@ def open_conflicts(vault: Vault, case_id: str | None = None) -> list[ConflictRec
     ]
 
 
+def conflicts_to_decide(vault: Vault, case_id: str | None = None) -> dict[str, int]:
+    """Per case, the open conflicts nobody chose a value for yet (a choice waiting to be pushed
+    does not count): what the case list and the wizard mark."""
+    query = (
+        select(SyncConflict.case_id, func.count())
+        .where(SyncConflict.resolved_at.is_(None),
+               SyncConflict.conflict_id.not_in(select(SyncResolution.conflict_id)))
+        .group_by(SyncConflict.case_id)
+    )
+    if case_id is not None:
+        query = query.where(SyncConflict.case_id == case_id)
+    with vault.engine.connect() as connection:
+        return {case: int(count) for case, count in connection.execute(query)}
+
+
 def resolve_conflict(
     vault: Vault, conflict_id: int, choice: Resolution, value: AnswerValue | None = None
 ) -> str:

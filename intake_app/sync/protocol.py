@@ -109,7 +109,6 @@ class PushBatch:
     # The rows as parsed (lists in CHANGE_COLUMNS order, 6 or 7 long): the server's short path reads
     # them as they are; WireChange.of(row) names the columns where speed does not matter.
     rows: list[list[Any]]
-    checked: bool = True  # False: the rows still need a RowCheck (parse_push(check_rows=False))
 
     @property
     def changes(self) -> list[WireChange]:
@@ -147,12 +146,11 @@ def _is_value(value: Any) -> bool:
     return value is None or kind is bool or kind is int or kind is float
 
 
-def parse_push(body: bytes, *, check_rows: bool = True) -> PushBatch:
+def parse_push(body: bytes) -> PushBatch:
     """Read and check a push body: the same rules as :class:`PushRequest`, at a fraction of the cost.
 
     Hand-written because it is the server's hot path (a pydantic model spent 5 µs per change on it,
     more than the database). Raises :class:`PayloadError` for the first thing that is wrong.
-    ``check_rows=False`` leaves the rows to the caller (``store.push`` checks such a batch first).
     """
     try:
         document = orjson.loads(body)
@@ -165,9 +163,8 @@ def parse_push(body: bytes, *, check_rows: bool = True) -> PushBatch:
         raise PayloadError("batch_id: geen geldige batch-id")
     if type(rows) is not list or not 1 <= len(rows) <= MAX_BATCH_CHANGES:
         raise PayloadError(f"changes: een lijst van 1 tot {MAX_BATCH_CHANGES} wijzigingen")
-    if check_rows:
-        RowCheck().all(rows)
-    return PushBatch(batch_id, rows, check_rows)
+    RowCheck().all(rows)
+    return PushBatch(batch_id, rows)
 
 
 _VERSION_BODY = VERSION.removeprefix("^").removesuffix("$")

@@ -310,7 +310,7 @@ def create_app(
     def apply_push(body: bytes, device: auth.DeviceIdentity) -> Response:
         # The body is read by protocol.parse_push rather than by FastAPI's model binding: the same
         # rules (PushRequest documents them), ten times faster on a batch of thousands of changes.
-        # Read and checked before the write transaction: while another batch of the municipality
+        # Read and checked before the write transaction, so while another batch of the municipality
         # is being stored.
         try:
             batch = protocol.parse_push(body)

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
 from intake_app.forms import Form, QuestionKind
 from intake_app.sync.merge import ChangeChecker, Decision, decide, merge_entry_lists, merged_version
-from intake_app.sync.protocol import ChangeStatus, EventKind, PayloadError, PushBatch, RowCheck, WireChange
+from intake_app.sync.protocol import ChangeStatus, EventKind, PushBatch, WireChange
 from intake_app.sync.server.auth import DeviceIdentity
 from intake_app.sync.server.models import Batch, LogEntry, Municipality, ServerCase, ServerConflict
 
@@ -140,15 +140,7 @@ class _Push:
         return self.seq
 
     def run(self, batch: PushBatch) -> dict[str, Any]:
-        try:
-            return self._run(batch)
-        except PayloadError as error:
-            raise PushRefused(422, "invalid_request", error.reason, error.index) from None
-
-    def _run(self, batch: PushBatch) -> dict[str, Any]:
-        rows = batch.rows
-        if not batch.checked:
-            RowCheck().all(rows)  # raises for the first row that is wrong
+        rows = batch.rows  # read and checked by protocol.parse_push
         case_ids = sorted({row[0] for row in rows})
         erased, new = self._claim_cases(case_ids)
         known = [case_id for case_id in case_ids if case_id not in new]  # a new case has no answers yet
@@ -172,8 +164,8 @@ class _Push:
         return {"batch_id": batch.batch_id, "seqs": seqs, "results": results, "latest_seq": self.seq, "at": self.now}
 
     def _stream_first_values(self, rows: list[list[Any]]) -> list[int]:
-        """A batch of first values only (see _run): each row is checked, numbered and written to an
-        open COPY at once, so PostgreSQL stores one part of the batch while the next is checked.
+        """A batch of first values only (see run): each row is admitted, numbered and written to an
+        open COPY at once, so PostgreSQL stores one part of the batch while the next is formatted.
         The server's hottest loop: a first push of a municipality's intakes is nothing else."""
         admit = _Admission(self.questionnaire)
         head = f"{self.identity.municipality_id}\t"
@@ -186,7 +178,7 @@ class _Push:
         # plain writer sent in this thread, which then waited whenever PostgreSQL was behind).
         with driver.cursor() as cursor, cursor.copy(_COPY_LOG, writer=QueuedLibpqWriter(cursor)) as copy:
             for index, row in enumerate(rows):
-                case_id, question_id, entry_id, value, version, base = row  # six columns: see _run
+                case_id, question_id, entry_id, value, version, base = row  # six columns: see run
                 admit(index, case_id, question_id, entry_id, value)
                 seq += 1
                 lines.append(_copy_line(head, seq, case_id, question_id, entry_id, value, version, base, tail))
